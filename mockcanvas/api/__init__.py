@@ -1,0 +1,5 @@
+"""Route tables, one per resource module; ``create_app`` adds them all."""
+
+from . import control, files, groups, people
+
+ROUTE_TABLES = [groups.routes, people.routes, files.routes, control.routes]

@@ -1,0 +1,73 @@
+"""Helpers every handler uses: who is asking, the view context, paging a list into a response."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from aiohttp import web
+
+from ..responses import params_of, render
+from ..keys import STORE, USER
+from ..pagination import Page, paginate, paginate_bookmarked
+from ..store import Store
+from ..store.records import User
+from ..views import ViewContext
+from ._params import query_params, str_list
+
+
+def store_of(request: web.Request) -> Store:
+    return request.app[STORE]
+
+
+def current_user(request: web.Request) -> User:
+    return request[USER]
+
+
+def base_url(request: web.Request) -> str:
+    return f"{request.scheme}://{request.host}"
+
+
+def view_context(request: web.Request) -> ViewContext:
+    return ViewContext(store=store_of(request), viewer=request.get(USER), base_url=base_url(request))
+
+
+def includes(params: dict[str, Any], key: str = "include") -> set[str]:
+    return set(str_list(params.get(key)))
+
+
+def resolve_user(request: web.Request, ref: str) -> User:
+    """A user path id: ``self``, an integer id, ``sis_user_id:``/``sis_login_id:`` forms."""
+    if ref == "self":
+        return current_user(request)
+    return store_of(request).find("users", ref)
+
+
+def _page_args(request: web.Request, default_per_page: int) -> dict[str, Any]:
+    params = params_of(request)
+    settings = store_of(request).settings
+    return {
+        "base_url": base_url(request) + request.path,
+        "query": query_params(request),
+        "page": params.get("page"),
+        "per_page": params.get("per_page"),
+        "default_per_page": default_per_page or settings.per_page_default,
+        "max_per_page": settings.per_page_max,
+    }
+
+
+def page_response(request: web.Request, page: Page, render_item: Callable[[Any], Any]) -> web.Response:
+    return render(request, [render_item(x) for x in page.items], headers={"Link": page.link_header})
+
+
+def paged(request: web.Request, items: Sequence[Any], render_item: Callable[[Any], Any], *,
+          load: Callable[[Any], Any] | None = None, default_per_page: int = 0) -> web.Response:
+    """Page-number pagination: only the page's slice is loaded and rendered."""
+    page = paginate(items, load=load, **_page_args(request, default_per_page))
+    return page_response(request, page, render_item)
+
+
+def bookmarked(request: web.Request, items: Sequence[Any], key: Callable[[Any], Sequence[Any]],
+               render_item: Callable[[Any], Any], *, default_per_page: int = 0) -> web.Response:
+    page = paginate_bookmarked(items, key, **_page_args(request, default_per_page))
+    return page_response(request, page, render_item)

@@ -1,0 +1,109 @@
+"""``create_app(store)``: the one aiohttp application behind the CLI, the threaded server and the
+pytest fixtures.
+
+Middlewares, outermost first: request id -> errors -> parameters and authentication -> handler.
+Errors raised by the store become Canvas's bodies here and nowhere else. Unknown ``/api/v1``
+routes and unexpected exceptions are answered as Canvas would (404 / 500 bodies) and remembered in
+``app[PROBLEMS]`` so that the pytest plugin can fail the test that caused them.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+import uuid
+from typing import Awaitable, Callable
+
+from aiohttp import web
+
+from . import errors as E
+from .api import ROUTE_TABLES
+from .api._params import read_params
+from .auth import authenticate
+from .keys import PARAMS, PROBLEMS, REQUEST_ID, SETTINGS, STORE, USER
+from .responses import render
+from .settings import Settings
+from .store import Store
+
+log = logging.getLogger("mockcanvas")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+def _record(request: web.Request, kind: str, detail: str) -> None:
+    settings = request.app[SETTINGS]
+    if settings.record_problems:
+        request.app[PROBLEMS].append({"kind": kind, "method": request.method,
+                                      "path": request.path_qs, "detail": detail})
+
+
+def _error_response(request: web.Request, err: E.CanvasError) -> web.Response:
+    status = err.status
+    if isinstance(err, E.Unauthorized):
+        status = request.app[SETTINGS].auth_error_status
+    headers = {"WWW-Authenticate": E.WWW_AUTHENTICATE} if err.www_authenticate else None
+    return render(request, err.body(), status=status, headers=headers)
+
+
+@web.middleware
+async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    request[REQUEST_ID] = str(uuid.uuid4())
+    resp = await handler(request)
+    resp.headers["X-Request-Context-Id"] = request[REQUEST_ID]
+    if request.path.startswith("/api/"):
+        resp.headers.setdefault("X-Request-Cost", "0.0")
+        resp.headers.setdefault("X-Rate-Limit-Remaining", "700.0")
+        user = request.get(USER)
+        if user is not None:
+            resp.headers["X-Canvas-User-Id"] = str(request.app[STORE].global_id(user.id))
+    return resp
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except E.CanvasError as err:
+        return _error_response(request, err)
+    except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as exc:
+        if request.path.startswith("/api/v1/") or request.path == "/api/v1":
+            _record(request, "unknown route", f"{request.method} {request.path}")
+            return render(request, E.NotFound().body(), status=404)
+        raise exc
+    except web.HTTPException:
+        raise
+    except Exception as exc:  # a bug in the mock: answer like Canvas, remember for the test
+        detail = "".join(traceback.format_exception(exc))
+        log.error("mockcanvas: %s %s failed\n%s", request.method, request.path, detail)
+        _record(request, "exception", detail)
+        body = {"errors": [{"message": "An error occurred.", "error_code": "internal_server_error"}]}
+        return render(request, body, status=500)
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not request.path.startswith("/api/v1/"):
+        return await handler(request)
+    if request.match_info.http_exception is not None:
+        raise request.match_info.http_exception
+    params = await read_params(request)
+    request[PARAMS] = params
+    body_token = params.get("access_token") if isinstance(params.get("access_token"), str) else None
+    authenticate(request, body_token)
+    return await handler(request)
+
+
+def create_app(store: Store | None = None, settings: Settings | None = None) -> web.Application:
+    """The mock Canvas. Without a store, the built-in default world is loaded."""
+    if store is None:
+        from .seed import load_world
+
+        store = load_world(settings=settings)
+    if settings is not None:
+        store.settings = settings  # one source of truth for the store's rules and the app's
+    settings = store.settings
+    app = web.Application(middlewares=[request_id_middleware, error_middleware, auth_middleware],
+                          client_max_size=settings.max_upload_bytes + 1024 * 1024)
+    app[STORE] = store
+    app[SETTINGS] = settings
+    app[PROBLEMS] = []
+    for table in ROUTE_TABLES:
+        app.add_routes(table)
+    return app

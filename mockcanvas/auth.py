@@ -1,0 +1,47 @@
+"""Who is calling: ``Authorization: Bearer`` or ``access_token``, as lib/authentication_methods.rb.
+
+Every ``/api/v1`` route needs a user. No token gives Canvas's ``unauthenticated`` 401; an unknown,
+expired or revoked token gives the access-token errors, all with ``WWW-Authenticate``.
+"""
+
+from __future__ import annotations
+
+from datetime import timezone
+
+from aiohttp import web
+
+from . import errors as E
+from .keys import STORE, USER
+from .store.records import User
+
+
+def token_of(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    q = request.rel_url.query.getall("access_token", [])
+    if q:
+        return q[-1]
+    return None
+
+
+def authenticate(request: web.Request, body_token: str | None = None) -> User:
+    store = request.app[STORE]
+    token = token_of(request) or body_token
+    if not token:
+        raise E.Unauthenticated()
+    tok = store.user_for_token(token)
+    if tok is None:
+        raise E.InvalidToken()
+    if tok.revoked:
+        raise E.InvalidToken(E.MSG_REVOKED_TOKEN)
+    if tok.expires_at is not None:
+        expires = tok.expires_at if tok.expires_at.tzinfo else tok.expires_at.replace(tzinfo=timezone.utc)
+        if expires <= store.now():
+            raise E.InvalidToken(E.MSG_EXPIRED_TOKEN, expired_at=expires.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    user = store.get("users", tok.user_id)
+    if user is None or user.workflow_state == "deleted":
+        raise E.InvalidToken()
+    request[USER] = user
+    return user

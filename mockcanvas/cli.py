@@ -1,0 +1,123 @@
+"""The ``mockcanvas`` command: ``mockcanvas serve`` runs the mock Canvas until Ctrl-C / SIGTERM.
+
+Like ``moto_server``: one process, one in-memory world, printed tokens to call it with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="mockcanvas",
+        description="A stateful, in-memory mock of the Canvas LMS REST API.",
+    )
+    parser.add_argument("--version", action="version", version=f"mockcanvas {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    serve = sub.add_parser(
+        "serve",
+        help="serve the mock Canvas over HTTP",
+        description="Serve the mock Canvas over HTTP until Ctrl-C or SIGTERM. "
+                    "The world lives in memory; every restart starts from the world files again.",
+    )
+    serve.add_argument("--host", default=DEFAULT_HOST, help=f"interface to bind (default {DEFAULT_HOST})")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT,
+                       help=f"port to bind, 0 for any free port (default {DEFAULT_PORT})")
+    serve.add_argument("--fixtures", nargs="+", metavar="FILE", action="extend",
+                       help="world YAML file(s), loaded in order (default: the built-in world)")
+    serve.add_argument("--auth-error-status", type=int, choices=(401, 403), default=401,
+                       help="status of a permission denial: 401 as Canvas by default, 403 as with "
+                            "the api_auth_error_updates feature flag")
+    serve.add_argument("--shard-id", type=int, default=0, metavar="N",
+                       help="shard of global ids (global = N * 10**13 + local id; default 0)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve_command(args)
+    return 2  # pragma: no cover - argparse rejects unknown commands first
+
+
+def _serve_command(args: argparse.Namespace) -> int:
+    from .seed import WorldError, load_world
+    from .settings import Settings
+
+    if not 0 <= args.port <= 65535:
+        print(f"mockcanvas: error: --port must be 0..65535, not {args.port}", file=sys.stderr)
+        return 2
+    if args.shard_id < 0:
+        print(f"mockcanvas: error: --shard-id must be >= 0, not {args.shard_id}", file=sys.stderr)
+        return 2
+    settings = Settings(auth_error_status=args.auth_error_status, shard_id=args.shard_id)
+    try:
+        store = load_world(args.fixtures or None, settings=settings)
+    except WorldError as e:
+        print(f"mockcanvas: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # a missing or unreadable world file
+        name = e.filename if e.filename is not None else ""
+        print(f"mockcanvas: error: {name}: {e.strerror or e}" if name else f"mockcanvas: error: {e}",
+              file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(_serve(store, args.host, args.port))
+    except KeyboardInterrupt:  # Ctrl-C where signal handlers are not available (Windows)
+        return 0
+
+
+async def _serve(store, host: str, port: int) -> int:
+    from aiohttp import web
+
+    from .app import create_app
+    from .seed import world_summary
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows; or not the main thread
+            pass
+
+    runner = web.AppRunner(create_app(store), access_log=None, shutdown_timeout=5.0)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        try:
+            await site.start()
+        except OSError as e:
+            print(f"mockcanvas: error: cannot listen on {host}:{port}: {e.strerror or e}", file=sys.stderr)
+            return 1
+        bound = runner.addresses[0][1]
+        shown = f"[{host}]" if ":" in host else host
+        lines = [f"mockcanvas listening on http://{shown}:{bound}"]
+        rows = world_summary(store)
+        if rows:
+            wt = max(len(str(r["token"])) for r in rows)
+            wi = max(len(str(r["user_id"])) for r in rows)
+            wn = max(len(str(r["name"])) for r in rows)
+            for r in rows:
+                lines.append(f"  {r['token']:<{wt}}  user {r['user_id']:>{wi}}  {r['name']:<{wn}}  {r['role']}")
+        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.flush()
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""Canvas's parameter casts: ``value_to_boolean`` and Ruby's ``to_i``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_TRUE = {"yes", "y", "true", "t", "on", "1"}
+_FALSE = {"no", "n", "false", "f", "off", "0"}
+_LEADING_INT = re.compile(r"\s*([+-]?\d+)")
+
+
+def to_bool(value: Any, default: bool | None = None) -> bool | None:
+    """Canvas::Plugin.value_to_boolean: unknown strings give ``default``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    if isinstance(value, str):
+        v = value.strip().lower()
+        if v in _TRUE:
+            return True
+        if v in _FALSE:
+            return False
+    return default
+
+
+def ruby_to_i(value: Any) -> int:
+    """String#to_i: leading digits, else 0 (``"12abc"`` -> 12, ``"abc"`` -> 0)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value)
+    m = _LEADING_INT.match(str(value)) if value is not None else None
+    return int(m.group(1)) if m else 0
+
+
+def optional_int(value: Any) -> int | None:
+    """An integer column cast: blank gives None, anything else Ruby's to_i."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return ruby_to_i(value)

@@ -1,0 +1,28 @@
+"""Typed keys for the aiohttp app and requests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from .settings import Settings
+    from .store import Store
+    from .store.records import User
+
+STORE: web.AppKey["Store"] = web.AppKey("mockcanvas_store")
+SETTINGS: web.AppKey["Settings"] = web.AppKey("mockcanvas_settings")
+PROBLEMS: web.AppKey[list] = web.AppKey("mockcanvas_problems", list)
+
+# web.RequestKey arrived in aiohttp 3.13; older 3.x keep plain string keys.
+_RequestKey = getattr(web, "RequestKey", None)
+
+
+def _request_key(name: str, t: type):
+    return _RequestKey(name, t) if _RequestKey is not None else name
+
+
+USER = _request_key("mockcanvas_user", object)
+REQUEST_ID = _request_key("mockcanvas_request_id", str)
+PARAMS = _request_key("mockcanvas_params", dict)

@@ -1,0 +1,208 @@
+"""Canvas pagination, pure: ordered items in, one page and its Link header out.
+
+Mirrors ``Api.paginate`` / ``build_links`` (lib/api.rb) and the folio gem (canvas-facts section 1):
+
+* ``per_page`` is Ruby ``to_i`` clamped to [1, max]; default 10, max 100; never an error;
+* page-number lists: ``current``, ``next`` (while pages remain), ``prev`` (page > 1), ``first``
+  (always 1), ``last`` (total pages; an empty list is 1 page); a page past the end is ``[]`` with
+  ``current``/``prev``/``first``/``next`` and no ``last``; page ``0``, ``-1`` or ``abc`` is a 404;
+* bookmark lists (``users/self/groups``): ``page=first`` or ``page=bookmark:<token>``; no ``prev``;
+  ``last`` only on the final page, equal to ``current``; an undecodable bookmark is the first page;
+* links are absolute (the request's scheme and Host), keep the query-string parameters minus
+  ``page``, ``per_page``, ``access_token`` and ``api_key``, serialized as Rails ``to_query`` does
+  (sorted, brackets escaped), then ``page=P&per_page=N``; rels in the order current, next, prev,
+  first, last, joined with a bare comma; added in priority order next, last, prev, current, first
+  while the header stays under 6 KB.
+
+The cost of a page is a slice of a sequence: O(page), whatever the size of the collection.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote_plus
+
+from .coerce import ruby_to_i
+from .errors import InvalidPage
+
+DROPPED = frozenset({"page", "per_page", "access_token", "api_key"})
+REL_ORDER = ("current", "next", "prev", "first", "last")
+REL_PRIORITY = ("next", "last", "prev", "current", "first")
+LINK_BUDGET = 6 * 1024
+_DIGITS = re.compile(r"\A\d+\Z")
+
+
+def per_page_for(value: Any, default: int = 10, maximum: int = 100) -> int:
+    """``Api.per_page_for``: the parameter (last value wins), else the default, clamped."""
+    if value is None or value == "":
+        n = default
+    else:
+        n = ruby_to_i(value)
+    return max(1, min(n, maximum))
+
+
+def to_query(params: dict[str, Any], namespace: str | None = None) -> str:
+    """Rails ``Hash#to_query``: each key's part, sorted; arrays keep their order inside."""
+    parts: list[str] = []
+    for key, value in params.items():
+        name = f"{namespace}[{key}]" if namespace else str(key)
+        if isinstance(value, dict):
+            part = to_query(value, name)
+            if part:
+                parts.append(part)
+        elif isinstance(value, list):
+            parts.append("&".join(f"{quote_plus(name + '[]')}={quote_plus(_param(v))}" for v in value)
+                         if value else f"{quote_plus(name + '[]')}=")
+        else:
+            parts.append(f"{quote_plus(name)}={quote_plus(_param(value))}")
+    parts.sort()
+    return "&".join(parts)
+
+
+def _param(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+@dataclass(slots=True)
+class Page:
+    items: list[Any]
+    links: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def link_header(self) -> str:
+        return ",".join(f'<{self.links[rel]}>; rel="{rel}"' for rel in REL_ORDER if rel in self.links)
+
+
+def _link_base(base_url: str, query: dict[str, Any]) -> str:
+    kept = {k: v for k, v in query.items() if k not in DROPPED}
+    q = to_query(kept)
+    sep = "&" if "?" in base_url else "?"
+    return f"{base_url}{sep}{q}&" if q else f"{base_url}{sep}"
+
+
+def _capped(links: dict[str, str]) -> dict[str, str]:
+    kept: dict[str, str] = {}
+    size = 0
+    for rel in REL_PRIORITY:
+        if rel in links:
+            entry = len(links[rel]) + len(rel) + 12
+            if size + entry > LINK_BUDGET:
+                break
+            kept[rel] = links[rel]
+            size += entry
+    return kept
+
+
+def paginate(
+    items: Sequence[Any],
+    *,
+    base_url: str,
+    query: dict[str, Any],
+    page: Any = None,
+    per_page: Any = None,
+    default_per_page: int = 10,
+    max_per_page: int = 100,
+    load: Callable[[Any], Any] | None = None,
+) -> Page:
+    """Page-number pagination over an ordered sequence (only the page's slice is loaded)."""
+    n = per_page_for(per_page, default_per_page, max_per_page)
+    if page is None or page == "":
+        p = 1
+    else:
+        text = str(page).strip()
+        if not _DIGITS.match(text) or int(text) < 1:
+            raise InvalidPage()
+        p = int(text)
+    total = len(items)
+    total_pages = max(1, -(-total // n))
+    start = (p - 1) * n
+    chunk = items[start:start + n] if start < total else []
+    loaded = [load(x) for x in chunk] if load else list(chunk)
+    base = _link_base(base_url, query)
+
+    def url(page_no: int) -> str:
+        return f"{base}page={page_no}&per_page={n}"
+
+    links = {"current": url(p), "first": url(1)}
+    if p > 1:
+        links["prev"] = url(p - 1)
+    if p > total_pages:
+        # folio: a blank page with no known total: next keeps going, no last
+        links["next"] = url(p + 1)
+    else:
+        if p < total_pages:
+            links["next"] = url(p + 1)
+        links["last"] = url(total_pages)
+    return Page(loaded, _capped(links))
+
+
+def encode_bookmark(key: Sequence[Any]) -> str:
+    raw = json.dumps(list(key), separators=(",", ":")).encode()
+    return "bookmark:" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_bookmark(token: str) -> list[Any] | None:
+    if not token.startswith("bookmark:"):
+        return None
+    data = token[len("bookmark:"):]
+    try:
+        value = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+    except (ValueError, TypeError):
+        return None
+    return value if isinstance(value, list) else None
+
+
+def paginate_bookmarked(
+    items: Sequence[Any],
+    key: Callable[[Any], Sequence[Any]],
+    *,
+    base_url: str,
+    query: dict[str, Any],
+    page: Any = None,
+    per_page: Any = None,
+    default_per_page: int = 10,
+    max_per_page: int = 100,
+) -> Page:
+    """Bookmark pagination over items sorted by ``key`` (BookmarkedCollection)."""
+    n = per_page_for(per_page, default_per_page, max_per_page)
+    token = "first" if page in (None, "", "first") else str(page)
+    start = 0
+    if token != "first":
+        if _DIGITS.match(token):
+            if int(token) > 1:
+                raise InvalidPage()
+            token = "first"
+        else:
+            mark = decode_bookmark(token)
+            if mark is None:
+                token = "first"
+            else:
+                # first item strictly after the bookmark
+                while start < len(items) and _cmp_key(key(items[start])) <= _cmp_key(mark):
+                    start += 1
+    chunk = list(items[start:start + n])
+    more = start + n < len(items)
+    base = _link_base(base_url, query)
+
+    def url(tok: str) -> str:
+        return f"{base}page={tok}&per_page={n}"
+
+    links = {"current": url(token), "first": url("first")}
+    if more and chunk:
+        links["next"] = url(encode_bookmark(key(chunk[-1])))
+    else:
+        links["last"] = links["current"]
+    return Page(chunk, _capped(links))
+
+
+def _cmp_key(k: Sequence[Any]) -> tuple:
+    return tuple((0, v.casefold()) if isinstance(v, str) else (1, v) for v in k)

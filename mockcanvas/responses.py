@@ -1,0 +1,44 @@
+"""Rendering JSON the way Canvas does, shared by the app and the handlers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from .keys import PARAMS
+
+STRING_IDS = "application/json+canvas-string-ids"
+
+
+def _stringify_ids(value: Any, key: str | None = None) -> Any:
+    """StringifyIds: every integer under a key named id, *_id or *_ids becomes a string."""
+    id_key = key is not None and (key == "id" or key.endswith("_id") or key.endswith("_ids"))
+    if isinstance(value, dict):
+        return {k: _stringify_ids(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_stringify_ids(v, key) for v in value]
+    if id_key and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def dumps(data: Any) -> str:
+    """JSON as Canvas sends it: ``<``, ``>`` and ``&`` escaped (Oj xss_safe)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render(request: web.Request, data: Any, *, status: int = 200,
+           headers: dict[str, str] | None = None) -> web.Response:
+    if STRING_IDS in request.headers.get("Accept", ""):
+        data = _stringify_ids(data)
+    return web.Response(text=dumps(data), status=status, headers=headers,
+                        content_type="application/json", charset="utf-8")
+
+
+def params_of(request: web.Request) -> dict[str, Any]:
+    return request.get(PARAMS, {})
+
+

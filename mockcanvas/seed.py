@@ -1,0 +1,731 @@
+"""World files: build a :class:`~mockcanvas.store.Store` from one or more YAML files.
+
+A world file is a mapping of optional sections, each a list of mappings::
+
+    seed: 2024
+    accounts:  [{key: root, id: 1, name: Mock University}]
+    users:     [{key: ada, name: Ada Admin, login_id: admin, tokens: [admin-token]}]
+    generate:  [{prefix: student, count: 12, enroll: {course: c1, sections: [a, b]}}]
+    courses:   [{key: c1, name: Intro, account: root}]
+    sections:  [{key: a, course: c1, name: Section A}]
+    ...        admins, enrollments, group_categories, groups, stream_items, tokens
+
+Records name each other by ``key:`` (or by integer id); ids not given explicitly follow the largest
+explicit id of the table across all files. Files given together form one world, in order.
+
+Loading is all-or-nothing: every file is parsed and every reference, type, enum value and
+uniqueness rule checked before the first row is inserted, and any problem raises
+:class:`WorldError` naming the file and the path inside it
+(``world.yaml: enrollments[4].user: no user 'bob'``). The full format is in ``docs/worlds.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Union
+
+import yaml
+
+from . import seed_generate as gen
+from .clock import Clock
+from .settings import Settings
+from .store import Store
+from .store import records as r
+from .store.people import ENROLLMENT_TYPE_NAMES
+
+__all__ = ["DEFAULT_WORLD", "WorldError", "load_world", "world_summary"]
+
+DEFAULT_WORLD: Path = Path(__file__).parent / "datasets" / "default.yaml"
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class WorldError(ValueError):
+    """A world that cannot be loaded; ``problems`` holds one line per problem found."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+# -- the schema ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class F:
+    """One field of a record: its type, whether it is required, and type-specific details."""
+
+    type: str  # str int bool dt enum ref refs strs subs members
+    required: bool = False
+    choices: tuple = ()
+    kind: str = ""  # the table a ref points into
+    min: int | None = None
+    schema: dict | None = None  # for subs / members
+
+
+def _req(spec: F) -> F:
+    return F(spec.type, True, spec.choices, spec.kind, spec.min, spec.schema)
+
+
+S, B, DT = F("str"), F("bool"), F("dt")
+INT = F("int")
+
+
+def enum(*choices: str | None) -> F:
+    return F("enum", choices=choices)
+
+
+def ref(kind: str) -> F:
+    return F("ref", kind=kind)
+
+
+_TYPE_ALIASES = {k: v for k, v in ENROLLMENT_TYPE_NAMES.items() if v in r.ENROLLMENT_TYPES}
+STREAM_TYPES = ("Announcement", "DiscussionTopic", "DiscussionEntry", "Message", "Conversation",
+                "Submission", "WebConference", "Collaboration", "AssessmentRequest")
+_ID = {"key": S, "id": F("int", min=1)}
+
+ENROLL = {"course": _req(ref("courses")), "type": enum(*_TYPE_ALIASES, *r.ENROLLMENT_TYPES),
+          "sections": F("refs", kind="sections"), "state": enum(*r.ENROLLMENT_STATES)}
+MEMBER = {"user": _req(ref("users")), "state": enum("accepted", "invited", "requested"), "moderator": B}
+
+SCHEMAS: dict[str, dict[str, F]] = {
+    "accounts": {**_ID, "name": _req(S), "parent": ref("accounts"), "sis_account_id": S,
+                 "default_time_zone": S, "uuid": S, "lti_guid": S,
+                 "workflow_state": enum("active", "deleted"), "created_at": DT},
+    "users": {**_ID, "name": _req(S), "sortable_name": S, "short_name": S, "login_id": S, "email": S,
+              "sis_user_id": S, "integration_id": S, "time_zone": S, "account": ref("accounts"),
+              "uuid": S, "pronouns": S, "locale": S, "avatar_url": S,
+              "workflow_state": enum("registered", "pre_registered", "deleted"), "created_at": DT,
+              "tokens": F("strs")},
+    "generate": {"prefix": _req(S), "count": _req(F("int", min=0)), "first_id": F("int", min=1),
+                 "account": ref("accounts"), "enroll": F("subs", schema=ENROLL), "tokens": F("strs"),
+                 "key_pattern": S, "login_pattern": S, "sis_pattern": S, "email_domain": S,
+                 "time_zone": S},
+    "admins": {**_ID, "account": _req(ref("accounts")), "user": _req(ref("users")), "role": S},
+    "courses": {**_ID, "name": _req(S), "course_code": S, "sis_course_id": S,
+                "account": _req(ref("accounts")),
+                "workflow_state": enum("created", "claimed", "available", "completed", "deleted"),
+                "time_zone": S, "allow_student_organized_groups": B, "start_at": DT, "end_at": DT,
+                "uuid": S, "created_at": DT},
+    "sections": {**_ID, "course": _req(ref("courses")), "name": S, "sis_section_id": S, "created_at": DT},
+    "enrollments": {**_ID, "user": _req(ref("users")), "course": ref("courses"), "section": ref("sections"),
+                    "type": ENROLL["type"], "state": ENROLL["state"], "created_at": DT},
+    "group_categories": {**_ID, "name": _req(S), "course": ref("courses"), "account": ref("accounts"),
+                         "role": enum(*r.CATEGORY_ROLES), "self_signup": enum(None, "enabled", "restricted"),
+                         "group_limit": F("int", min=2), "auto_leader": enum(None, "first", "random"),
+                         "sis_group_category_id": S, "non_collaborative": B, "created_at": DT},
+    "groups": {**_ID, "name": _req(S), "category": _req(ref("group_categories")), "description": S,
+               "is_public": B, "join_level": enum(*r.JOIN_LEVELS), "max_membership": F("int", min=1),
+               "storage_quota_mb": F("int", min=0), "sis_group_id": S, "leader": ref("users"),
+               "members": F("members", schema=MEMBER), "workflow_state": enum("available", "deleted"),
+               "uuid": S, "created_at": DT, "updated_at": DT},
+    "stream_items": {**_ID, "group": _req(ref("groups")), "type": _req(enum(*STREAM_TYPES)),
+                     "title": _req(S), "message": S, "notification_category": S,
+                     "read_by": F("refs", kind="users"), "created_at": DT, "updated_at": DT},
+    "tokens": {"token": _req(S), "user": _req(ref("users")), "expires_at": DT, "revoked": B},
+}
+# The order sections are read in, whatever their order in the file: ids assigned automatically
+# follow document order, so users are numbered before the people ``generate`` adds.
+SECTIONS = tuple(SCHEMAS)
+NOUNS = {"accounts": "account", "users": "user", "admins": "admin", "courses": "course",
+         "sections": "section", "enrollments": "enrollment", "group_categories": "group category",
+         "groups": "group", "stream_items": "stream item", "tokens": "token"}
+_TYPE_MESSAGES = {"str": "expected a string", "int": "expected an integer", "bool": "expected true or false",
+                  "dt": "expected an ISO 8601 date-time", "ref": "expected a key or an id"}
+
+
+@dataclass(eq=False)
+class Item:
+    """One record of a world file, on its way to becoming a row."""
+
+    kind: str
+    file: str
+    path: str  # "users[3]", or "generate[0]" for every person that entry generates
+    f: dict[str, Any]
+    id: int | None = None
+    key: str | None = None
+    alias: dict[str, str] = field(default_factory=dict)  # field -> where to blame it
+    r: dict[str, Any] = field(default_factory=dict)  # resolved references
+    row: dict[str, Any] = field(default_factory=dict)
+
+    def at(self, name: str) -> str:
+        return f"{self.path}.{self.alias.get(name, name)}"
+
+    @property
+    def label(self) -> str:
+        return f"{NOUNS[self.kind]} {self.key!r}" if self.key else f"{NOUNS[self.kind]} {self.id}"
+
+
+def _parse_dt(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, str):
+        try:
+            dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            return None
+    else:
+        return None  # a bare date is ambiguous about the time of day: ask for a full date-time
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+# -- the loader ------------------------------------------------------------------------------
+
+
+class _Loader:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.problems: list[str] = []
+        self.items: dict[str, list[Item]] = {k: [] for k in NOUNS}
+        self.gens: list[Item] = []
+        self.seeds: list[int] = []
+        self.by_key: dict[str, dict[str, Item]] = {k: {} for k in NOUNS}
+        self.by_id: dict[str, dict[int, Item]] = {k: {} for k in NOUNS}
+        self.unique: dict[tuple[str, str], Item] = {}
+        self.memberships: list[dict[str, Any]] = []
+        self.token_rows: list[dict[str, Any]] = []
+
+    def err(self, file: str, where: str, msg: str) -> None:
+        self.problems.append(f"{file}: {where}: {msg}")
+
+    def check(self) -> None:
+        if self.problems:
+            raise WorldError(self.problems)
+
+    # -- phase 1: read and shape-check -------------------------------------------------------
+    def read(self, path: Path) -> None:
+        name = path.name
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            self.problems.append(f"{name}: cannot read: {getattr(e, 'strerror', None) or e}")
+            return
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+            problem = getattr(e, "problem", None) or str(e)
+            self.problems.append(f"{name}: invalid YAML: {where}{problem}")
+            return
+        self.parse(name, {} if data is None else data)
+
+    def parse(self, file: str, data: Any) -> None:
+        if not isinstance(data, dict):
+            self.problems.append(f"{file}: expected a mapping of sections at the top level")
+            return
+        for section in data:
+            if section != "seed" and section not in SCHEMAS:
+                self.err(file, str(section), "unknown section")
+        seed = data.get("seed", 0)
+        if seed is None:
+            seed = 0
+        if not _is_int(seed):
+            self.err(file, "seed", "expected an integer")
+            seed = 0
+        self.seeds.append(seed)
+        for section in SECTIONS:
+            entries = data.get(section)
+            if entries is None:
+                continue
+            if not isinstance(entries, list):
+                self.err(file, section, "expected a list")
+                continue
+            for i, entry in enumerate(entries):
+                path = f"{section}[{i}]"
+                values = self.mapping(file, path, entry, SCHEMAS[section])
+                if values is None:
+                    continue
+                if section == "generate":
+                    self.add_generate(file, path, values, seed)
+                    continue
+                it = Item(section, file, path, values, key=values.get("key"))
+                self.items[section].append(it)
+                if it.key == "":
+                    self.err(file, it.at("key"), "must not be empty")
+
+    def mapping(self, file: str, path: str, obj: Any, schema: dict[str, F]) -> dict[str, Any] | None:
+        if not isinstance(obj, dict):
+            self.err(file, path, "expected a mapping")
+            return None
+        out: dict[str, Any] = {}
+        for name, value in obj.items():
+            where = f"{path}.{name}"
+            if name not in schema:
+                self.err(file, where, "unknown field")
+            elif value is None:
+                # null means "not given": every optional field's default is what null would mean
+                continue
+            else:
+                ok, v = self.value(file, where, value, schema[name])
+                if ok:
+                    out[name] = v
+        for name, spec in schema.items():
+            if spec.required and obj.get(name) is None:
+                self.err(file, f"{path}.{name}", "required")
+        return out
+
+    def value(self, file: str, where: str, v: Any, spec: F) -> tuple[bool, Any]:
+        t, msg = spec.type, None
+        if t == "str" and isinstance(v, str) or t == "bool" and isinstance(v, bool):
+            return True, v
+        if t == "int" and _is_int(v):
+            if spec.min is None or v >= spec.min:
+                return True, v
+            msg = f"must be at least {spec.min}"
+        elif t == "ref" and (isinstance(v, str) or _is_int(v)):
+            return True, v
+        elif t == "dt":
+            dt = _parse_dt(v)
+            if dt is not None:
+                return True, dt
+        elif t == "enum":
+            if (v is None or isinstance(v, str)) and v in spec.choices:
+                return True, v
+            msg = "must be one of: " + ", ".join("null" if c is None else c for c in spec.choices)
+        elif t in ("refs", "strs", "subs", "members"):
+            if t == "subs" and isinstance(v, dict):
+                out = self.mapping(file, where, v, spec.schema or {})
+                return out is not None, ([out] if out is not None else None)
+            if not isinstance(v, list):
+                self.err(file, where, "expected a list")
+                return False, None
+            ok, out = True, []
+            for i, elem in enumerate(v):
+                sub = f"{where}[{i}]"
+                if t == "members" and isinstance(elem, dict):
+                    m = self.mapping(file, sub, elem, spec.schema or {})
+                    if m is not None:
+                        m["_at"] = f"{sub}.user"
+                    good, val = m is not None, m
+                else:
+                    elem_spec = S if t == "strs" else ref(spec.kind or "users")
+                    good, val = self.value(file, sub, elem, elem_spec)
+                    if good and t == "members":
+                        val = {"user": val, "_at": sub}
+                ok = ok and good
+                out.append(val)
+            return ok, out
+        self.err(file, where, msg or _TYPE_MESSAGES.get(t, "invalid value"))
+        return False, None
+
+    def add_generate(self, file: str, path: str, values: dict[str, Any], seed: int) -> None:
+        g = Item("users", file, path, values)
+        g.row["seed"] = seed
+        self.gens.append(g)
+        for name in ("key_pattern", "login_pattern", "sis_pattern"):
+            problem = gen.check_pattern(values[name]) if name in values else None
+            if problem:
+                self.err(file, f"{path}.{name}", problem)
+        count = values.get("count", 0)
+        if len(values.get("tokens", ())) > count:
+            self.err(file, f"{path}.tokens", f"more tokens than people (count is {count})")
+        first = values.get("first_id")
+        # Each generated person is an item of its own so ids and keys are checked like any other.
+        for n in range(1, count + 1):
+            f = {"id": first + n - 1} if first is not None else {}
+            alias = {"id": "first_id", "key": "key_pattern", "login_id": "login_pattern",
+                     "sis_user_id": "sis_pattern", "email": "email_domain"}
+            self.items["users"].append(Item("users", file, path, f, alias=alias, row={"gen": g, "n": n}))
+
+    # -- phase 2: ids and keys ---------------------------------------------------------------
+    def assign_ids(self, kind: str) -> None:
+        taken = self.by_id[kind]
+        for it in self.items[kind]:
+            rid = it.f.get("id")
+            if rid is None:
+                continue
+            if rid in taken:
+                self.err(it.file, it.at("id"), f"duplicate id {rid}")
+            else:
+                it.id, taken[rid] = rid, it
+        nxt = max(taken, default=0) + 1
+        for it in self.items[kind]:
+            if it.id is None and it.f.get("id") is None:
+                it.id, taken[nxt] = nxt, it
+                nxt += 1
+
+    def register_keys(self, kind: str) -> None:
+        for it in self.items[kind]:
+            if not it.key:
+                continue
+            if it.key in self.by_key[kind]:
+                self.err(it.file, it.at("key"), f"duplicate key {it.key!r}")
+            else:
+                self.by_key[kind][it.key] = it
+
+    def expand_generated(self) -> None:
+        """Fill in the generated people now that their ids are known (patterns may use ``{id}``)."""
+        names: dict[str, gen.Names] = {}
+        people = [it for it in self.items["users"] if "gen" in it.row]
+        for g in self.gens:
+            mine = [it for it in people if it.row["gen"] is g]
+            if g.file not in names:
+                names[g.file] = gen.Names(g.row["seed"])
+            v = g.f
+            prefix = v["prefix"]
+            tokens = v.get("tokens", [])
+            enrolls = v.get("enroll", [])
+            for it, name in zip(mine, names[g.file].take(len(mine))):
+                n = it.row.pop("n")
+                fill = {"prefix": prefix, "n": n, "rid": it.id}
+                login = gen.fill(v.get("login_pattern", gen.DEFAULT_LOGIN_PATTERN), **fill)
+                it.key = gen.fill(v.get("key_pattern", gen.DEFAULT_KEY_PATTERN), **fill)
+                it.f.update(name=name, login_id=login,
+                            email=f"{login}@{v.get('email_domain', gen.DEFAULT_EMAIL_DOMAIN)}",
+                            sis_user_id=gen.fill(v.get("sis_pattern", gen.DEFAULT_SIS_PATTERN), **fill))
+                for name_ in ("account", "time_zone"):
+                    if name_ in v:
+                        it.f[name_] = v[name_]
+                if n <= len(tokens):
+                    self.token_rows.append({"token": tokens[n - 1], "user": it, "file": g.file,
+                                            "at": f"{g.path}.tokens[{n - 1}]"})
+                for j, spec in enumerate(enrolls):
+                    where = f"{g.path}.enroll" + (f"[{j}]" if len(enrolls) > 1 else "")
+                    f = {"user": it.id, "course": spec["course"]}
+                    f.update({k: spec[k] for k in ("type", "state") if k in spec})
+                    alias = {"course": "course", "type": "type", "state": "state"}
+                    secs = spec.get("sections")
+                    if secs:
+                        # round robin: the n-th person of the entry goes to section (n-1) mod len
+                        k = (n - 1) % len(secs)
+                        f["section"], alias["section"] = secs[k], f"sections[{k}]"
+                    self.items["enrollments"].append(Item("enrollments", g.file, where, f, alias=alias))
+
+    # -- phase 3: references and rules -------------------------------------------------------
+    def resolve(self, it: Item, name: str, kind: str, value: Any = None, where: str | None = None) -> Item | None:
+        if value is None:
+            value = it.f.get(name)
+        if value is None:
+            return None
+        table = self.by_key[kind] if isinstance(value, str) else self.by_id[kind]
+        target = table.get(value)
+        if target is None:
+            self.err(it.file, where or it.at(name), f"no {NOUNS[kind]} {value!r}")
+        it.r[name] = target
+        return target
+
+    def claim(self, it: Item, name: str, value: Any, what: str | None = None) -> None:
+        """Uniqueness the store's indexes rely on (SIS ids, login ids, e-mail addresses)."""
+        if value is None:
+            return
+        slot = (it.kind + "." + name, value.casefold() if name in ("login_id", "email") else value)
+        if slot in self.unique:
+            self.err(it.file, it.at(name), f"duplicate {what or name} {value!r}")
+        else:
+            self.unique[slot] = it
+
+    def copy(self, it: Item, *names: str) -> None:
+        it.row.update({n: it.f[n] for n in names if n in it.f})
+
+    def build(self) -> None:
+        self.build_accounts()
+        self.build_users()
+        for it in self.items["admins"]:
+            acc, user = self.resolve(it, "account", "accounts"), self.resolve(it, "user", "users")
+            if acc and user:
+                it.row = {"account_id": acc.id, "user_id": user.id, "role": it.f.get("role", "AccountAdmin")}
+        for it in self.items["courses"]:
+            acc = self.resolve(it, "account", "accounts")
+            if acc is None:
+                continue
+            it.row = {"name": it.f["name"], "course_code": it.f.get("course_code", it.f["name"]),
+                      "account_id": acc.id, "root_account_id": acc.r["root"].id}
+            self.copy(it, "sis_course_id", "workflow_state", "time_zone", "allow_student_organized_groups",
+                      "start_at", "end_at", "uuid", "created_at")
+            self.claim(it, "sis_course_id", it.f.get("sis_course_id"))
+        for it in self.items["sections"]:
+            course = self.resolve(it, "course", "courses")
+            if course is not None:
+                it.row = {"course_id": course.id, "name": it.f.get("name", course.f["name"])}
+                self.copy(it, "sis_section_id", "created_at")
+                self.claim(it, "sis_section_id", it.f.get("sis_section_id"))
+        self.build_enrollments()
+        self.build_categories()
+        self.build_groups()
+        for it in self.items["stream_items"]:
+            group = self.resolve(it, "group", "groups")
+            readers = [self.resolve(it, "read_by", "users", v, f"{it.at('read_by')}[{i}]")
+                       for i, v in enumerate(it.f.get("read_by", []))]
+            if group is not None:
+                it.row = {"group_id": group.id, "type": it.f["type"], "title": it.f["title"],
+                          "read_by": frozenset(u.id for u in readers if u is not None)}
+                self.copy(it, "message", "notification_category", "created_at", "updated_at")
+        self.build_tokens()
+
+    def build_accounts(self) -> None:
+        accounts = self.items["accounts"]
+        for it in accounts:
+            self.resolve(it, "parent", "accounts")
+        for it in accounts:
+            seen, cur = {id(it)}, it
+            while cur is not None and cur.r.get("parent") is not None:
+                cur = cur.r["parent"]
+                if id(cur) in seen:
+                    self.err(it.file, it.at("parent"), "the parent chain loops")
+                    cur = None
+                seen.add(id(cur))
+            it.r["root"] = cur or it  # stands in on a loop so later checks do not pile up errors
+            parent = it.r.get("parent")
+            it.row = {"name": it.f["name"], "parent_account_id": parent.id if parent else None,
+                      "root_account_id": cur.id if cur is not None and cur is not it else None}
+            self.copy(it, "sis_account_id", "default_time_zone", "uuid", "lti_guid", "workflow_state",
+                      "created_at")
+            self.claim(it, "sis_account_id", it.f.get("sis_account_id"))
+
+    def build_users(self) -> None:
+        roots = [a for a in self.items["accounts"] if a.r["root"] is a]
+        for it in self.items["users"]:
+            acc = self.resolve(it, "account", "accounts")
+            if acc is None and "account" not in it.f:
+                acc = roots[0] if roots else None
+                if acc is None:
+                    self.err(it.file, it.at("account"), "required (the world has no root account)")
+            if acc is not None and acc.r["root"] is not acc:
+                self.err(it.file, it.at("account"), f"{acc.label} is not a root account")
+            name = it.f["name"]
+            it.row = {"name": name, "sortable_name": it.f.get("sortable_name", gen.sortable_name(name)),
+                      "short_name": it.f.get("short_name", name), "account_id": acc.id if acc else 1}
+            self.copy(it, "login_id", "email", "sis_user_id", "integration_id", "time_zone", "uuid",
+                      "pronouns", "locale", "avatar_url", "workflow_state", "created_at")
+            for name_ in ("login_id", "email", "sis_user_id"):
+                self.claim(it, name_, it.f.get(name_))
+            for j, tok in enumerate(it.f.get("tokens", [])):
+                self.token_rows.append({"token": tok, "user": it, "file": it.file, "at": f"{it.at('tokens')}[{j}]"})
+
+    def build_enrollments(self) -> None:
+        first_section: dict[int, Item] = {}
+        for s in self.items["sections"]:
+            c = s.r.get("course")
+            if c is not None and (c.id not in first_section or s.id < first_section[c.id].id):
+                first_section[c.id] = s
+        next_section = max(self.by_id["sections"], default=0) + 1
+        seen: set[tuple[int, int, str]] = set()
+        self.sections_of: dict[tuple[int, int], set[int]] = {}  # (user, course) -> live sections
+        for it in self.items["enrollments"]:
+            user = self.resolve(it, "user", "users")
+            course = self.resolve(it, "course", "courses")
+            section = self.resolve(it, "section", "sections")
+            if section is not None and section.r.get("course") is not None:
+                if course is None and "course" not in it.f:
+                    course = section.r["course"]
+                elif course is not None and section.r["course"] is not course:
+                    self.err(it.file, it.at("section"), f"{section.label} is not in {course.label}")
+            if course is None:
+                if "course" not in it.f and "section" not in it.f:
+                    self.err(it.file, it.at("course"), "required (or give a section)")
+                continue
+            if section is None and "section" not in it.f:
+                section = first_section.get(course.id)
+                if section is None:
+                    # Canvas gives every course a default section named after the course.
+                    section = Item("sections", it.file, it.path, {}, id=next_section,
+                                   row={"course_id": course.id, "name": course.f["name"]})
+                    section.r["course"] = course
+                    next_section += 1
+                    self.items["sections"].append(section)
+                    first_section[course.id] = section
+            if user is None or section is None:
+                continue
+            etype = it.f.get("type", "student")
+            etype = _TYPE_ALIASES.get(etype, etype)
+            state = it.f.get("state", "active")
+            if (user.id, section.id, etype) in seen:
+                self.err(it.file, it.path, f"{user.label} is already enrolled as {etype} in {section.label}")
+            seen.add((user.id, section.id, etype))
+            if state != "deleted":
+                self.sections_of.setdefault((user.id, course.id), set()).add(section.id)
+            it.row = {"user_id": user.id, "course_id": course.id, "course_section_id": section.id,
+                      "type": etype, "workflow_state": state}
+            self.copy(it, "created_at")
+
+    def build_categories(self) -> None:
+        for it in self.items["group_categories"]:
+            if ("course" in it.f) == ("account" in it.f):
+                self.err(it.file, it.path, "needs exactly one of course, account")
+                continue
+            if "course" in it.f:
+                ctx = self.resolve(it, "course", "courses")
+                ctype, root = "Course", ctx.row.get("root_account_id") if ctx else None
+            else:
+                ctx = self.resolve(it, "account", "accounts")
+                ctype, root = "Account", ctx.r["root"].id if ctx else None
+            if ctx is None or root is None:
+                continue
+            it.row = {"name": it.f["name"], "context_type": ctype, "context_id": ctx.id, "root_account_id": root}
+            self.copy(it, "role", "self_signup", "group_limit", "auto_leader", "sis_group_category_id",
+                      "non_collaborative", "created_at")
+            it.r["context"] = ctx
+            self.claim(it, "sis_group_category_id", it.f.get("sis_group_category_id"))
+
+    def build_groups(self) -> None:
+        placed: dict[tuple[int, int], Item] = {}  # (category id, user id) -> the group the user is in
+        for it in self.items["groups"]:
+            cat = self.resolve(it, "category", "group_categories")
+            members: list[dict[str, Any]] = []
+            for m in it.f.get("members", []):
+                user = self.resolve(it, "members", "users", m["user"], m["_at"])
+                if user is None:
+                    continue
+                if any(x["user"] is user for x in members):
+                    self.err(it.file, m["_at"], f"{user.label} is listed twice")
+                    continue
+                members.append({"user": user, "at": m["_at"], "state": m.get("state", "accepted"),
+                                "moderator": m.get("moderator", False)})
+            leader = self.resolve(it, "leader", "users")
+            if leader is not None and not any(m["user"] is leader for m in members):
+                self.err(it.file, it.at("leader"), f"{leader.label} is not a member of this group")
+            if cat is None or not cat.row:
+                continue
+            ctx, crow = cat.r["context"], cat.row
+            live = it.f.get("workflow_state", "available") != "deleted"
+            common: set[int] | None = None  # sections every member so far shares
+            for m in members:
+                user = m["user"]
+                if crow["context_type"] == "Course":
+                    mine = self.sections_of.get((user.id, ctx.id))
+                    if mine is None:
+                        self.err(it.file, m["at"], f"{user.label} is not enrolled in {ctx.label}")
+                    elif crow.get("self_signup") == "restricted":
+                        # GroupMembership#verify_section_homogeneity_if_necessary
+                        if common is not None and not common & mine:
+                            self.err(it.file, m["at"], f"{user.label} shares no section with the other "
+                                                        "members (self_signup is restricted)")
+                        common = mine if common is None else common & mine or common
+                other = placed.get((cat.id, user.id))
+                if live and other is not None and crow.get("role") not in ("student_organized", "communities"):
+                    self.err(it.file, m["at"], f"{user.label} is already in {other.label} of {cat.label}, "
+                                                "which allows one group per user")
+                if live:
+                    placed.setdefault((cat.id, user.id), it)
+            accepted = [m["user"] for m in members if m["state"] == "accepted"]
+            limit = it.f.get("max_membership") or crow.get("group_limit")
+            if limit is not None and crow.get("role") != "student_organized" and len(accepted) > limit:
+                self.err(it.file, it.at("members"), f"{len(accepted)} accepted members, more than the limit of {limit}")
+            if leader is None and accepted and crow.get("auto_leader"):
+                # what GroupLeadership does when these members join: the group gets a leader
+                leader = accepted[0] if crow["auto_leader"] == "first" else \
+                    random.Random(f"{self.seeds[0]}:{it.id}").choice(accepted)
+            it.row = {"name": it.f["name"], "context_type": crow["context_type"], "context_id": ctx.id,
+                      "root_account_id": crow["root_account_id"], "group_category_id": cat.id,
+                      "non_collaborative": crow.get("non_collaborative", False),
+                      "storage_quota_mb": it.f.get("storage_quota_mb", self.settings.group_default_quota_mb),
+                      "leader_id": leader.id if leader else None}
+            self.copy(it, "description", "is_public", "join_level", "max_membership", "sis_group_id",
+                      "workflow_state", "uuid", "created_at", "updated_at")
+            self.claim(it, "sis_group_id", it.f.get("sis_group_id"))
+            for m in members:
+                self.memberships.append({"group_id": it.id, "user_id": m["user"].id,
+                                         "workflow_state": m["state"], "moderator": m["moderator"]})
+
+    def build_tokens(self) -> None:
+        for it in self.items["tokens"]:
+            user = self.resolve(it, "user", "users")
+            if user is not None:
+                self.token_rows.append({"token": it.f["token"], "user": user, "file": it.file,
+                                        "at": it.at("token"), "expires_at": it.f.get("expires_at"),
+                                        "revoked": it.f.get("revoked", False)})
+        seen: set[str] = set()
+        for t in self.token_rows:
+            if t["token"] in seen:
+                self.err(t["file"], t["at"], f"duplicate token {t['token']!r}")
+            seen.add(t["token"])
+
+    # -- phase 4: insert ---------------------------------------------------------------------
+    def insert(self, store: Store) -> None:
+        for table in ("accounts", "users", "admins", "courses", "sections", "enrollments",
+                      "group_categories", "groups", "stream_items"):
+            for it in sorted(self.items[table], key=lambda i: i.id):
+                rec = store.insert(table, id=it.id, **it.row)
+                _settle_updated_at(rec)
+            if table == "groups":
+                for m in sorted(self.memberships, key=lambda m: m["group_id"]):
+                    _settle_updated_at(store.insert("memberships", **m))
+        users_order = {id(it): n for n, it in enumerate(sorted(self.items["users"], key=lambda i: i.id))}
+        for t in sorted(self.token_rows, key=lambda t: users_order[id(t["user"])]):
+            store.add_token(t["token"], t["user"].id, expires_at=t.get("expires_at"),
+                            revoked=t.get("revoked", False))
+
+
+def _settle_updated_at(rec: Any) -> None:
+    # A seeded row has not been updated since it was made; views render updated_at, so fill it.
+    if hasattr(rec, "updated_at") and rec.updated_at is None:
+        rec.updated_at = rec.created_at
+
+
+# -- public API ------------------------------------------------------------------------------
+
+
+def _paths(paths: PathLike | Iterable[PathLike] | None) -> list[Path]:
+    if paths is None:
+        return [DEFAULT_WORLD]
+    if isinstance(paths, (str, os.PathLike)):
+        return [Path(paths)]
+    out = [Path(p) for p in paths]
+    return out or [DEFAULT_WORLD]
+
+
+def load_world(paths: PathLike | Iterable[PathLike] | None = None, *, store: Store | None = None,
+               clock: Clock | None = None, settings: Settings | None = None) -> Store:
+    """Build a world from YAML files (the built-in default world when ``paths`` is empty).
+
+    Several files form one world, in order; a file may name records of any other file by key.
+    Everything is validated before anything is inserted: on :class:`WorldError` the store (a fresh
+    one, or ``store`` when given, which must be empty) is left untouched. The store is snapshotted
+    at the end, so ``store.rollback()`` returns to the loaded world.
+    """
+    if store is not None and (store.tokens or any(store.rows[t] for t in store.rows)):
+        raise ValueError("load_world(store=...): the store must be empty")
+    loader = _Loader(store.settings if store is not None else (settings or Settings()))
+    for path in _paths(paths):
+        loader.read(path)
+    loader.check()
+    loader.assign_ids("users")
+    loader.check()  # generated people need their ids before their patterns can be filled
+    loader.expand_generated()
+    for kind in ("accounts", "admins", "courses", "sections", "enrollments", "group_categories",
+                 "groups", "stream_items"):
+        loader.assign_ids(kind)
+    for kind in NOUNS:
+        loader.register_keys(kind)
+    loader.check()
+    loader.build()
+    loader.check()
+    if store is None:
+        store = Store(clock=clock, settings=settings, seed=loader.seeds[0] if loader.seeds else 0)
+    loader.insert(store)
+    store.snapshot()
+    return store
+
+
+_ROLE_ORDER = (("TeacherEnrollment", "teacher"), ("TaEnrollment", "ta"), ("DesignerEnrollment", "designer"),
+               ("StudentEnrollment", "student"), ("ObserverEnrollment", "observer"))
+
+
+def world_summary(store: Store) -> list[dict[str, Any]]:
+    """One entry per access token, for the CLI to print: token, user_id, name and a role.
+
+    The role is the user's most privileged one: ``admin`` for an account admin, else the highest
+    of their live enrollments (teacher, ta, designer, student, observer), else ``user``.
+    """
+    admins = {a.user_id for a in store.all("admins") if a.workflow_state != "deleted"}
+    out = []
+    for tok in store.tokens.values():
+        user = store.get("users", tok.user_id)
+        if tok.user_id in admins:
+            role = "admin"
+        else:
+            enrollments = (store.get("enrollments", i) for i in store.idx["enrollments"]["by_user"].ids(tok.user_id))
+            types = {e.type for e in enrollments if e.workflow_state in ("active", "invited")}
+            role = next((name for t, name in _ROLE_ORDER if t in types), "user")
+        out.append({"token": tok.token, "user_id": tok.user_id, "name": user.name if user else None,
+                    "role": role})
+    return out

@@ -1,0 +1,22 @@
+"""Per-server settings, passed explicitly (never read from the environment at import time)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    per_page_default: int = 10  # Api::PER_PAGE
+    per_page_max: int = 100  # Api::MAX_PER_PAGE
+    # Canvas answers a permission denial with 401 unless the api_auth_error_updates flag is on.
+    auth_error_status: int = 401
+    # shard id of global ids (live events): global = shard * 10**13 + local; 0 gives local ids
+    shard_id: int = 0
+    # group storage quota default (Setting group_default_quota)
+    group_default_quota_mb: int = 50
+    # the largest file the mock keeps in memory for one upload
+    max_upload_bytes: int = 50 * 1024 * 1024
+    # Fail fast in tests: remember unknown /api/v1 routes and 500s so the pytest plugin can fail
+    # the test that caused them.
+    record_problems: bool = True

@@ -1,0 +1,347 @@
+"""Groups: list, create, update, delete, invite, and their users.
+
+Mirrors GroupsController (app/controllers/groups_controller.rb) and the Group model
+(app/models/group.rb, canvas-facts sections 2-4):
+
+* a missing name becomes a random 40-character token; an empty one is "Name is required";
+* ``is_public`` is forced false outside communities and may only go false -> true;
+* ``join_level`` is not validated (Canvas saves and echoes any value);
+* ``storage_quota_mb`` is ignored without manage_storage_quotas; ``sis_group_id`` needs manage_sis;
+* the creator joins as an accepted moderator in communities, and in student-organized categories
+  when a student creates the group;
+* delete is soft: ``workflow_state`` deleted, memberships left alone, later lookups 404.
+
+Every operation validates all of its input before it changes anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .. import errors as E
+from ..coerce import optional_int, to_bool
+from . import records as r
+from .people import by_sortable_name, normalize_search_term, user_matches
+
+if TYPE_CHECKING:
+    from . import Store
+
+MAX_NAME = 255
+_UNSET: Any = object()
+
+
+@dataclass(slots=True)
+class GroupInput:
+    """Group attributes from a request; ``_UNSET`` means the parameter was not sent."""
+
+    name: Any = _UNSET
+    description: Any = _UNSET
+    is_public: Any = _UNSET
+    join_level: Any = _UNSET
+    storage_quota_mb: Any = _UNSET
+    max_membership: Any = _UNSET
+    sis_group_id: Any = _UNSET
+    avatar_id: Any = _UNSET
+    leader: Any = _UNSET
+    members: Any = _UNSET
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> GroupInput:
+        """Canvas reads ``params[:group] || params``; take either form."""
+        src = params.get("group") if isinstance(params.get("group"), dict) else params
+        return cls(**{k: src[k] for k in cls.__slots__ if k in src})
+
+
+def is_set(v: Any) -> bool:
+    return v is not _UNSET
+
+
+class GroupOps:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    # -- lookups ---------------------------------------------------------------------------
+    def find(self, ref: Any) -> r.Group:
+        return self.s.find("groups", ref)
+
+    def category_of(self, group: r.Group) -> r.GroupCategory | None:
+        return self.s.get("group_categories", group.group_category_id) if group.group_category_id else None
+
+    def require(self, user: r.User | None, group: r.Group, right: str) -> None:
+        if right not in self.s.policy.group_rights(user, group):
+            raise E.Unauthorized()
+
+    def user_groups(self, user: r.User, context_type: str | None = None) -> list[r.Group]:
+        """The user's current groups (accepted memberships in live groups), by name then id."""
+        out = []
+        for mid in self.s.idx["memberships"]["by_user"].ids(user.id):
+            m = self.s.get("memberships", mid)
+            if m.workflow_state != "accepted":
+                continue
+            g = self.s.get("groups", m.group_id)
+            if g is None or g.workflow_state == "deleted":
+                continue
+            if context_type and g.context_type.casefold() != context_type.casefold():
+                continue
+            out.append(g)
+        out.sort(key=lambda g: (g.name.casefold(), g.id))
+        return out
+
+    def context_group_keys(self, context_type: str, context_id: int) -> list[tuple]:
+        """The live groups of a context in Canvas's order, as index keys (O(1) to get)."""
+        return self.s.idx["groups"]["by_context"].keys((context_type, context_id))
+
+    def context_groups(self, viewer: r.User, context_type: str, context_id: int, *,
+                       only_own: bool = False, name_filter: str | None = None) -> list[tuple]:
+        ctx = self.s.policy.context_rights(viewer, context_type, context_id)
+        if "read_roster" not in ctx:
+            raise E.Unauthorized()
+        keys = self.context_group_keys(context_type, context_id)
+        if not only_own and not name_filter:
+            return keys
+        get = self.s.rows["groups"].get
+        mine = {g.id for g in self.user_groups(viewer)} if only_own else None
+        term = name_filter.casefold() if name_filter else None
+        out = []
+        for k in keys:
+            if mine is not None and k[-1] not in mine:
+                continue
+            if term is not None and not self._matches_filter(get(k[-1]), term):
+                continue
+            out.append(k)
+        return out
+
+    def _matches_filter(self, group: r.Group, term: str) -> bool:
+        if term in group.name.casefold():
+            return True
+        for m in self.s.memberships.live(group.id):
+            u = self.s.get("users", m.user_id)
+            if u is not None and term in u.name.casefold():
+                return True
+        return False
+
+    def users(self, viewer: r.User, group: r.Group, *, search_term: str | None = None,
+              exclude_inactive: bool = False) -> list[r.User]:
+        """GroupsController#users: the group's non-deleted members by sortable name."""
+        self.require(viewer, group, "read_roster")
+        term = normalize_search_term(search_term)
+        out = []
+        for m in self.s.memberships.live(group.id):
+            if exclude_inactive and m.workflow_state != "accepted":
+                continue
+            u = self.s.get("users", m.user_id)
+            if u is not None and u.workflow_state != "deleted" and (term is None or user_matches(u, term)):
+                out.append(u)
+        return by_sortable_name(out)
+
+    def visible_members(self, viewer: r.User | None, group: r.Group, limit: int = 1000) -> list[r.User]:
+        """include[]=users: admins see every live member, others accepted members only."""
+        ctx = self.s.policy.context_rights(viewer, group.context_type, group.context_id)
+        admin = bool(ctx & {"manage_groups_manage", "manage_groups_add", "manage_groups_delete"})
+        users = []
+        for m in self.s.memberships.live(group.id):
+            if admin or m.workflow_state == "accepted":
+                u = self.s.get("users", m.user_id)
+                if u is not None:
+                    users.append(u)
+        return by_sortable_name(users)[:limit]
+
+    # -- create ----------------------------------------------------------------------------
+    def communities_category(self, root_account_id: int) -> r.GroupCategory:
+        for k in self.s.idx["group_categories"]["by_context"].keys(("Account", root_account_id)):
+            cat = self.s.get("group_categories", k[-1])
+            if cat.role == "communities":
+                return cat
+        return self.s.insert(
+            "group_categories", name="Communities", context_type="Account", context_id=root_account_id,
+            root_account_id=root_account_id, role="communities", self_signup="enabled",
+        )
+
+    def create(self, actor: r.User, data: GroupInput, category: r.GroupCategory | None = None) -> r.Group:
+        with self.s.lock:
+            if category is None:
+                category = self.communities_category(actor.account_id)
+                ctx = self.s.policy.context_rights(actor, category.context_type, category.context_id)
+            else:
+                # POST /group_categories/:id/groups: authorized_action(context, [:manage_groups_add])
+                ctx = self.s.policy.context_rights(actor, category.context_type, category.context_id)
+                if "manage_groups_add" not in ctx:
+                    raise E.Unauthorized()
+            if is_set(data.sis_group_id) and data.sis_group_id not in (None, "") and "manage_sis" not in ctx:
+                raise E.SisPermission(update=False)
+            if not self.s.policy.can_create_in(actor, category):
+                raise E.Unauthorized()
+            fields = self._validated_fields(None, data, category, ctx)
+            now = self.s.now()
+            gid = self.s.next_id("groups")
+            name = fields.pop("name", None)
+            if name is None:
+                name = self.s.make_uuid("group-name", gid)
+            group = self.s.insert(
+                "groups", id=gid, name=name, context_type=category.context_type,
+                context_id=category.context_id, root_account_id=category.root_account_id,
+                group_category_id=category.id,
+                storage_quota_mb=self.s.settings.group_default_quota_mb,
+                created_at=now, updated_at=now,
+            )
+            if fields:
+                self.s._update("groups", group, **fields)
+            if category.is_communities or (
+                category.role == "student_organized" and category.context_type == "Course"
+                and self.s.policy.is_student(actor, category.context_id)
+            ):
+                self.s.memberships.add_user(group, actor, state="accepted", moderator=True)
+            return group
+
+    def _validated_fields(self, group: r.Group | None, data: GroupInput, category: r.GroupCategory | None,
+                          ctx: frozenset[str]) -> dict[str, Any]:
+        """Cast and validate every attribute first; raise Invalid with all errors at once."""
+        invalid = E.Invalid()
+        fields: dict[str, Any] = {}
+        if is_set(data.name):
+            name = "" if data.name is None else str(data.name)
+            if not name.strip():
+                invalid.add("name", E.MSG_NAME_REQUIRED)
+            elif len(name) > MAX_NAME:
+                invalid.add("name", E.MSG_GROUP_NAME_TOO_LONG)
+            fields["name"] = name
+        if is_set(data.description):
+            fields["description"] = None if data.description is None else str(data.description)
+        if is_set(data.join_level) and data.join_level not in (None, ""):
+            fields["join_level"] = str(data.join_level)
+        communities = category is not None and category.is_communities
+        if is_set(data.is_public):
+            want = bool(to_bool(data.is_public, False)) and communities
+            if group is not None and group.is_public and not want:
+                invalid.add("is_public", E.MSG_IS_PUBLIC_TRANSITION)
+            fields["is_public"] = want
+        if is_set(data.max_membership):
+            mm = optional_int(data.max_membership)
+            if mm is not None and mm <= 1:
+                invalid.add("max_membership", E.MSG_GREATER_THAN_ONE)
+            fields["max_membership"] = mm
+        if is_set(data.storage_quota_mb) and "manage_storage_quotas" in ctx:
+            q = optional_int(data.storage_quota_mb)
+            if q is not None:
+                fields["storage_quota_mb"] = max(q, 0)
+        if is_set(data.sis_group_id):
+            sis = data.sis_group_id if data.sis_group_id not in ("",) else None
+            if sis is not None:
+                sis = str(sis)
+                taken = self.s.idx["groups"]["by_sis"].get(sis)
+                if taken is not None and (group is None or taken != group.id):
+                    invalid.add("sis_source_id", "SIS ID \"%s\" is already in use" % sis)
+            fields["sis_group_id"] = sis
+        if invalid.errors:
+            raise invalid
+        return fields
+
+    # -- update ----------------------------------------------------------------------------
+    def update(self, actor: r.User, group: r.Group, data: GroupInput) -> r.Group:
+        with self.s.lock:
+            self.require(actor, group, "update")
+            ctx = self.s.policy.context_rights(actor, group.context_type, group.context_id)
+            if is_set(data.sis_group_id) and "manage_sis" not in ctx and data.sis_group_id != group.sis_group_id:
+                raise E.SisPermission(update=True)
+            category = self.category_of(group)
+            fields = self._validated_fields(group, data, category, ctx)
+            members = self._member_list(group, data.members)
+            leader_change = self._leader_change(group, data.leader, members)
+            if is_set(data.avatar_id):
+                att = self._avatar(group, data.avatar_id)
+                if att is not None:
+                    fields["avatar_attachment_id"] = att.id
+            # all input checked: apply
+            if members is not None:
+                self.set_members(group, members)
+            if leader_change is not _UNSET:
+                fields["leader_id"] = leader_change
+            if fields:
+                fields["updated_at"] = self.s.now()
+                self.s._update("groups", group, **fields)
+            return group
+
+    def _leader_change(self, group: r.Group, leader: Any, members: list[r.User] | None) -> Any:
+        """``leader[id]``: blank clears; a user who is no member gives 400 ``{}``. With
+        ``members[]`` in the same request the leader is checked against the new member list."""
+        if not is_set(leader):
+            return _UNSET
+        lid = leader.get("id") if isinstance(leader, dict) else leader
+        if lid in (None, ""):
+            return None
+        uid = optional_int(lid)
+        if members is not None:
+            ok = any(u.id == uid for u in members)
+        else:
+            ok = uid is not None and self.s.memberships.of_pair(group.id, uid) is not None
+        if not ok:
+            raise E.BadRequest({})
+        return uid
+
+    def _member_list(self, group: r.Group, members: Any) -> list[r.User] | None:
+        """``members[]`` (or a comma-separated string): users of the group's context only."""
+        if not is_set(members) or members is None:
+            return None
+        raw = members if isinstance(members, list) else str(members).split(",")
+        users: list[r.User] = []
+        for ref in raw:
+            uid = optional_int(ref)
+            u = self.s.get("users", uid) if uid is not None else None
+            if u is not None and self.s.policy.can_participate(u, group.context_type, group.context_id):
+                if u not in users:
+                    users.append(u)
+        category = self.category_of(group)
+        limit = group.max_membership or (category.group_limit if category else None)
+        if limit is not None and (category is None or category.role != "student_organized") and len(users) > limit:
+            raise E.Invalid.one("group_id", E.MSG_GROUP_FULL)
+        return users
+
+    def set_members(self, group: r.Group, users: list[r.User]) -> None:
+        """Group#set_users: remove members not listed, invite (auto-accept) the rest."""
+        keep = {u.id for u in users}
+        for m in self.s.memberships.live(group.id):
+            if m.user_id not in keep:
+                self.s.memberships.remove(m)
+        for u in users:
+            self.s.memberships.add_user(group, u)
+
+    def _avatar(self, group: r.Group, avatar_id: Any) -> r.Attachment | None:
+        aid = optional_int(avatar_id)
+        att = self.s.get("attachments", aid) if aid is not None else None
+        if (att is None or att.context_type != "Group" or att.context_id != group.id
+                or att.workflow_state != "processed" or not att.content_type.startswith("image/")):
+            return None  # Canvas looks among the group's active images and ignores anything else
+        return att
+
+    # -- delete / invite -------------------------------------------------------------------
+    def delete(self, actor: r.User, group: r.Group) -> r.Group:
+        with self.s.lock:
+            self.require(actor, group, "delete")
+            now = self.s.now()
+            self.s._update("groups", group, workflow_state="deleted", deleted_at=now, updated_at=now)
+            return group
+
+    def invite(self, actor: r.User, group: r.Group, invitees: Any) -> list[r.GroupMembership]:
+        with self.s.lock:
+            self.require(actor, group, "manage")
+            if invitees in (None, "", []):
+                raise E.ParameterMissing("invitees")
+            addresses = invitees if isinstance(invitees, list) else [invitees]
+            users: list[r.User] = []
+            for address in addresses:
+                u = self.s.people.find_by_address(str(address), group.root_account_id)
+                if u is not None and u not in users:
+                    users.append(u)
+            category = self.category_of(group)
+            limit = group.max_membership or (category.group_limit if category else None)
+            if limit is not None and not (category and category.role == "student_organized"):
+                already = {m.user_id for m in self.s.memberships.live(group.id) if m.workflow_state == "accepted"}
+                joining = [u for u in users if u.id not in already]
+                if len(already) + len(joining) > limit and not (category and category.is_communities):
+                    raise E.Invalid.one("group_id", E.MSG_GROUP_FULL)
+            out = []
+            for u in users:
+                m, _ = self.s.memberships.add_user(group, u, state="invited")
+                out.append(m)
+            return out

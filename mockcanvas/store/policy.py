@@ -1,0 +1,195 @@
+"""Who may do what: Canvas's roles reduced to the rights the group APIs check.
+
+Mirrors ``Group#set_policy`` (app/models/group.rb), the default role permissions of
+``RoleOverride`` for course enrollments, and account-admin inheritance down the account chain
+(canvas-facts section 4). Pure functions of the store's rows: no HTTP here.
+
+Limitations: custom roles and role overrides are not modelled; every admin is a full AccountAdmin.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import records as r
+
+if TYPE_CHECKING:
+    from . import Store
+
+MANAGE_GROUPS = frozenset({"manage_groups_add", "manage_groups_manage", "manage_groups_delete"})
+ADMIN_RIGHTS = frozenset(
+    {
+        "read",
+        "read_roster",
+        "view_group_pages",
+        "read_sis",
+        "manage_sis",
+        "manage_storage_quotas",
+        "view_user_logins",
+        "read_email_addresses",
+        "send_messages",
+        "create_student_groups",
+    }
+    | MANAGE_GROUPS
+)
+_STAFF = frozenset(
+    {"read", "read_roster", "view_group_pages", "read_sis", "view_user_logins",
+     "read_email_addresses", "send_messages"}
+    | MANAGE_GROUPS
+)
+ENROLLMENT_RIGHTS: dict[str, frozenset[str]] = {
+    "TeacherEnrollment": _STAFF,
+    "TaEnrollment": _STAFF,
+    "DesignerEnrollment": frozenset({"read", "read_roster", "view_group_pages"} | MANAGE_GROUPS),
+    "StudentEnrollment": frozenset({"read", "read_roster", "send_messages", "create_student_groups"}),
+    "ObserverEnrollment": frozenset({"read", "read_roster"}),
+}
+GROUP_PERMISSIONS = (
+    "read", "read_roster", "join", "leave", "update", "manage", "delete", "create_discussion_topic",
+    "create_announcement", "send_messages", "manage_files", "read_sis", "manage_sis",
+)
+
+
+class Policy:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    # -- accounts --------------------------------------------------------------------------
+    def account_chain(self, account_id: int) -> list[int]:
+        chain: list[int] = []
+        acc = self.s.get("accounts", account_id)
+        while acc is not None and acc.id not in chain:
+            chain.append(acc.id)
+            acc = self.s.get("accounts", acc.parent_account_id) if acc.parent_account_id else None
+        return chain
+
+    def is_admin_of(self, user: r.User | None, account_id: int) -> bool:
+        if user is None:
+            return False
+        admin_of = {
+            a.account_id
+            for a in (self.s.get("admins", i) for i in self.s.idx["admins"]["by_user"].ids(user.id))
+            if a is not None and a.workflow_state == "active"
+        }
+        return bool(admin_of) and any(a in admin_of for a in self.account_chain(account_id))
+
+    def account_rights(self, user: r.User | None, account: r.Account) -> frozenset[str]:
+        if self.is_admin_of(user, account.id):
+            return ADMIN_RIGHTS
+        return frozenset()
+
+    # -- courses ---------------------------------------------------------------------------
+    def enrollments(self, user_id: int, course_id: int, *, active: bool = True) -> list[r.Enrollment]:
+        out = []
+        for eid in self.s.idx["enrollments"]["by_user"].ids(user_id):
+            e = self.s.get("enrollments", eid)
+            if e.course_id == course_id and (not active or e.workflow_state == "active"):
+                out.append(e)
+        return out
+
+    def course_rights(self, user: r.User | None, course: r.Course) -> frozenset[str]:
+        if user is None or course.workflow_state == "deleted":
+            return frozenset()
+        if self.is_admin_of(user, course.account_id):
+            return ADMIN_RIGHTS
+        rights: set[str] = set()
+        for e in self.enrollments(user.id, course.id):
+            rights |= ENROLLMENT_RIGHTS.get(e.type, frozenset())
+        return frozenset(rights)
+
+    def context_rights(self, user: r.User | None, context_type: str, context_id: int) -> frozenset[str]:
+        if context_type == "Course":
+            course = self.s.get("courses", context_id)
+            return self.course_rights(user, course) if course else frozenset()
+        account = self.s.get("accounts", context_id)
+        return self.account_rights(user, account) if account else frozenset()
+
+    def can_participate(self, user: r.User | None, context_type: str, context_id: int) -> bool:
+        """Course: an active enrollment. Account: a login under the account's root."""
+        if user is None:
+            return False
+        if context_type == "Course":
+            return bool(self.enrollments(user.id, context_id))
+        account = self.s.get("accounts", context_id)
+        root = (account.root_account_id or account.id) if account else None
+        return root is not None and user.account_id == root
+
+    def is_student(self, user: r.User | None, course_id: int) -> bool:
+        return user is not None and any(
+            e.type == "StudentEnrollment" for e in self.enrollments(user.id, course_id)
+        )
+
+    def section_ids(self, user_id: int, course_id: int) -> set[int]:
+        return {e.course_section_id for e in self.enrollments(user_id, course_id)}
+
+    # -- groups ----------------------------------------------------------------------------
+    def membership(self, group: r.Group, user: r.User | None) -> r.GroupMembership | None:
+        if user is None:
+            return None
+        mid = self.s.idx["memberships"]["by_pair"].get((group.id, user.id))
+        m = self.s.get("memberships", mid) if mid is not None else None
+        return m if m is not None and m.workflow_state != "deleted" else None
+
+    def self_signup_allowed(self, user: r.User | None, group: r.Group) -> bool:
+        """GroupCategory self-signup: 'enabled' for anyone who can participate; 'restricted' only
+        when the user shares a section with every current member (Group#allow_self_signup?)."""
+        cat = self.s.get("group_categories", group.group_category_id) if group.group_category_id else None
+        if cat is None or cat.self_signup not in ("enabled", "restricted") or user is None:
+            return False
+        if not self.can_participate(user, group.context_type, group.context_id):
+            return False
+        if cat.self_signup == "restricted" and group.context_type == "Course":
+            mine = self.section_ids(user.id, group.context_id)
+            for mid in self.s.idx["memberships"]["by_group"].ids(group.id):
+                other = self.s.get("memberships", mid)
+                if other.user_id != user.id and not (mine & self.section_ids(other.user_id, group.context_id)):
+                    return False
+        return True
+
+    def group_rights(self, user: r.User | None, group: r.Group) -> frozenset[str]:
+        if user is None:
+            return frozenset()
+        ctx = self.context_rights(user, group.context_type, group.context_id)
+        m = self.membership(group, user)
+        member = m is not None and m.workflow_state == "accepted"
+        moderator = member and m.moderator
+        staff = bool(ctx & (MANAGE_GROUPS | {"view_group_pages"}))
+        cat = self.s.get("group_categories", group.group_category_id) if group.group_category_id else None
+        multi = cat is not None and cat.allows_multiple_memberships
+        rights: set[str] = set()
+        if member or staff:
+            rights |= {"read", "read_roster", "manage_files", "create_discussion_topic",
+                       "create_announcement", "send_messages"}
+        if moderator or "manage_groups_manage" in ctx:
+            rights |= {"manage", "update", "delete"}
+        if "manage_groups_delete" in ctx:
+            rights.add("delete")
+        if member and group.leader_id == user.id:
+            rights.add("update")
+        self_signup = self.self_signup_allowed(user, group)
+        if self.can_participate(user, group.context_type, group.context_id) and (
+            (multi and group.join_level in ("parent_context_auto_join", "parent_context_request"))
+            or self_signup
+        ):
+            rights.add("join")
+        if m is not None and (multi or self_signup):
+            rights.add("leave")
+        if "read_sis" in ctx:
+            rights.add("read_sis")
+        if "manage_sis" in ctx:
+            rights.add("manage_sis")
+        return frozenset(rights)
+
+    def can_create_in(self, user: r.User | None, cat: r.GroupCategory) -> bool:
+        """Group :create (app/models/group.rb): communities for anyone; student-organized groups
+        for students of a course that allows them; otherwise manage_groups_add on the context."""
+        if user is None:
+            return False
+        if cat.role == "communities":
+            return True
+        ctx = self.context_rights(user, cat.context_type, cat.context_id)
+        if cat.role == "student_organized" and cat.context_type == "Course":
+            course = self.s.get("courses", cat.context_id)
+            if course and course.allow_student_organized_groups and "create_student_groups" in ctx:
+                return True
+        return "manage_groups_add" in ctx

@@ -1,0 +1,235 @@
+"""Plain records held by the store: one dataclass per Canvas table the mock needs.
+
+Records carry state only. Domain rules live in the store's operation modules; JSON shapes live in
+``mockcanvas.views``. Every field is a scalar (or an immutable value), so a shallow ``copy`` of a
+record is a full snapshot of it: that is what makes rollback cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+ENROLLMENT_TYPES = (
+    "StudentEnrollment",
+    "TeacherEnrollment",
+    "TaEnrollment",
+    "DesignerEnrollment",
+    "ObserverEnrollment",
+)
+ENROLLMENT_STATES = ("active", "invited", "creation_pending", "completed", "inactive", "deleted")
+MEMBERSHIP_STATES = ("accepted", "invited", "requested", "deleted")
+JOIN_LEVELS = ("invitation_only", "parent_context_auto_join", "parent_context_request")
+CATEGORY_ROLES = (None, "student_organized", "communities", "imported", "uncategorized")
+
+
+@dataclass(slots=True)
+class Account:
+    id: int
+    name: str
+    parent_account_id: int | None = None
+    root_account_id: int | None = None  # None for a root account itself
+    uuid: str = ""
+    lti_guid: str = ""
+    sis_account_id: str | None = None
+    default_time_zone: str = "Etc/UTC"
+    workflow_state: str = "active"
+    created_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class User:
+    id: int
+    name: str
+    sortable_name: str
+    short_name: str
+    login_id: str | None = None
+    email: str | None = None
+    sis_user_id: str | None = None
+    integration_id: str | None = None
+    time_zone: str = "Etc/UTC"
+    account_id: int = 1  # the root account the user's login belongs to
+    uuid: str = ""
+    pronouns: str | None = None
+    locale: str | None = None
+    avatar_url: str | None = None
+    workflow_state: str = "registered"
+    created_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class AccessToken:
+    token: str
+    user_id: int
+    expires_at: datetime | None = None
+    revoked: bool = False
+
+
+@dataclass(slots=True)
+class AccountAdmin:
+    id: int
+    account_id: int
+    user_id: int
+    role: str = "AccountAdmin"
+    workflow_state: str = "active"
+
+
+@dataclass(slots=True)
+class Course:
+    id: int
+    name: str
+    course_code: str
+    account_id: int
+    root_account_id: int
+    sis_course_id: str | None = None
+    uuid: str = ""
+    workflow_state: str = "available"
+    time_zone: str = "Etc/UTC"
+    start_at: datetime | None = None
+    end_at: datetime | None = None
+    allow_student_organized_groups: bool = True
+    created_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Section:
+    id: int
+    course_id: int
+    name: str
+    sis_section_id: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Enrollment:
+    id: int
+    user_id: int
+    course_id: int
+    course_section_id: int
+    type: str = "StudentEnrollment"
+    workflow_state: str = "active"
+    created_at: datetime | None = None
+
+    @property
+    def role(self) -> str:
+        return self.type
+
+
+@dataclass(slots=True)
+class GroupCategory:
+    id: int
+    name: str
+    context_type: str  # "Course" | "Account"
+    context_id: int
+    root_account_id: int
+    role: str | None = None
+    self_signup: str | None = None  # None | "enabled" | "restricted"
+    group_limit: int | None = None
+    auto_leader: str | None = None  # None | "first" | "random"
+    sis_group_category_id: str | None = None
+    sis_import_id: int | None = None
+    non_collaborative: bool = False
+    created_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+    @property
+    def allows_multiple_memberships(self) -> bool:
+        return self.role in ("student_organized", "communities")
+
+    @property
+    def protected(self) -> bool:
+        return self.role is not None and self.role != "imported"
+
+    @property
+    def is_communities(self) -> bool:
+        return self.role == "communities"
+
+
+@dataclass(slots=True)
+class Group:
+    id: int
+    name: str
+    context_type: str  # "Course" | "Account"
+    context_id: int
+    root_account_id: int
+    group_category_id: int | None = None
+    description: str | None = None
+    is_public: bool = False
+    join_level: str = "invitation_only"
+    max_membership: int | None = None
+    storage_quota_mb: int = 50
+    sis_group_id: str | None = None
+    sis_import_id: int | None = None
+    leader_id: int | None = None
+    avatar_attachment_id: int | None = None
+    non_collaborative: bool = False
+    uuid: str = ""
+    workflow_state: str = "available"
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class GroupMembership:
+    id: int
+    group_id: int
+    user_id: int
+    workflow_state: str = "accepted"
+    moderator: bool = False
+    sis_import_id: int | None = None
+    uuid: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Attachment:
+    """A file in a group's files, kept in memory (``data``) once the upload step has run."""
+
+    id: int
+    context_type: str
+    context_id: int
+    user_id: int | None
+    display_name: str
+    filename: str
+    content_type: str
+    size: int
+    folder_path: str = "group files"
+    uuid: str = ""
+    upload_token: str = ""
+    data: bytes | None = None
+    file_state: str = "deleted"  # "deleted" while pending upload (as Canvas), then "available"
+    workflow_state: str = "unattached"  # "unattached" -> "processed"
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class StreamItem:
+    """An activity-stream entry in a group (seeded only: the mock has no discussions of its own)."""
+
+    id: int
+    group_id: int
+    type: str  # "DiscussionTopic" | "Announcement" | "Message" | "Conversation" | ...
+    title: str
+    message: str = ""
+    notification_category: str | None = None
+    read_by: frozenset[int] = field(default_factory=frozenset)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+TABLES: dict[str, type] = {
+    "accounts": Account,
+    "users": User,
+    "admins": AccountAdmin,
+    "courses": Course,
+    "sections": Section,
+    "enrollments": Enrollment,
+    "group_categories": GroupCategory,
+    "groups": Group,
+    "memberships": GroupMembership,
+    "attachments": Attachment,
+    "stream_items": StreamItem,
+}

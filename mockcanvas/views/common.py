@@ -1,0 +1,59 @@
+"""Shared pieces of the views: the view context and Canvas's time formats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+if TYPE_CHECKING:
+    from ..store import Store
+    from ..store.records import User
+
+
+@dataclass(slots=True)
+class ViewContext:
+    store: Store
+    viewer: User | None
+    base_url: str  # scheme://host[:port], no trailing slash
+    _rights: dict = field(default_factory=dict)
+
+    def context_rights(self, context_type: str, context_id: int) -> frozenset[str]:
+        key = (context_type, context_id)
+        if key not in self._rights:
+            self._rights[key] = self.store.policy.context_rights(self.viewer, context_type, context_id)
+        return self._rights[key]
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+
+def iso(dt: datetime | None) -> str | None:
+    """UTC, ISO 8601, ``Z``, no fractional seconds (JsonTimeInUTC, time_precision 0)."""
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str):
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def iso_local(dt: datetime | None, time_zone: str | None) -> str | None:
+    """``user_json``'s ``created_at``: ``.iso8601`` in the request's time zone, with an offset."""
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    local = dt.astimezone(_zone(time_zone or "Etc/UTC")).replace(microsecond=0)
+    if local.utcoffset() == timedelta(0):
+        return local.strftime("%Y-%m-%dT%H:%M:%SZ")  # ActiveSupport writes UTC as Z
+    return local.isoformat()

@@ -1,0 +1,150 @@
+"""Every API test runs twice: through the aiohttp app in-process (aiohttp's TestClient) and
+through the threaded server over a real socket (requests). Same test code, same assertions
+(moto runs its suite in decorator mode and against moto_server the same way).
+
+The world is loaded once per session by the plugin and rolled back before each test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import requests
+from aiohttp.test_utils import TestClient, TestServer
+from multidict import CIMultiDict
+
+from mockcanvas import create_app
+from mockcanvas.keys import PROBLEMS
+
+
+@dataclass
+class Resp:
+    status: int
+    headers: CIMultiDict
+    text: str
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+    @property
+    def links(self) -> dict[str, str]:
+        """rel -> URL, from the Link header."""
+        out = {}
+        for part in self.headers.get("Link", "").split(","):
+            if not part:
+                continue
+            url, rel = part.split(";")
+            out[rel.strip()[5:-1]] = url.strip()[1:-1]
+        return out
+
+
+class Api:
+    """A tiny sync client; ``token`` is sent as a Bearer token unless None."""
+
+    base_url: str
+
+    def request(self, method: str, path: str, *, token: str | None = "teacher-token",
+                headers: dict | None = None, **kw: Any) -> Resp:
+        raise NotImplementedError
+
+    def get(self, path: str, **kw: Any) -> Resp:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Resp:
+        return self.request("POST", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> Resp:
+        return self.request("PUT", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Resp:
+        return self.request("DELETE", path, **kw)
+
+    @staticmethod
+    def _form(kw: dict) -> dict:
+        """A dict of form fields with list values becomes repeated keys (``members[]=1&members[]=2``)."""
+        data = kw.get("data")
+        if isinstance(data, dict):
+            kw["data"] = [(k, x) for k, v in data.items() for x in (v if isinstance(v, list) else [v])]
+        return kw
+
+    @staticmethod
+    def _headers(token: str | None, headers: dict | None) -> dict:
+        h = dict(headers or {})
+        if token is not None:
+            h.setdefault("Authorization", f"Bearer {token}")
+        return h
+
+
+class AppApi(Api):
+    """aiohttp's TestClient on a private event loop, driven synchronously."""
+
+    def __init__(self, store) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.app = create_app(store)
+        self.client = TestClient(TestServer(self.app), loop=self.loop)
+        self.loop.run_until_complete(self.client.start_server())
+        self.base_url = str(self.client.make_url("")).rstrip("/")
+
+    def request(self, method, path, *, token="teacher-token", headers=None, **kw):
+        self._form(kw)
+        if path.startswith(self.base_url):
+            path = path[len(self.base_url):]
+
+        async def go():
+            async with self.client.request(method, path, headers=self._headers(token, headers), **kw) as r:
+                return Resp(r.status, CIMultiDict(r.headers), await r.text())
+
+        return self.loop.run_until_complete(go())
+
+    @property
+    def problems(self) -> list:
+        return self.app[PROBLEMS]
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.client.close())
+        self.loop.close()
+
+
+class ServerApi(Api):
+    def __init__(self, server) -> None:
+        self.server = server
+        self.base_url = server.url
+        self.session = requests.Session()
+
+    def request(self, method, path, *, token="teacher-token", headers=None, **kw):
+        url = path if path.startswith("http") else self.base_url + path
+        self._form(kw)
+        r = self.session.request(method, url, headers=self._headers(token, headers), allow_redirects=False, **kw)
+        return Resp(r.status_code, CIMultiDict(r.headers), r.text)
+
+    @property
+    def problems(self) -> list:
+        return self.server.problems
+
+    def close(self) -> None:
+        self.session.close()
+
+
+@pytest.fixture(params=["app", "server"])
+def api(request, canvas_store):
+    """The API of the test's world, in-process ("app") or over a socket ("server")."""
+    if request.param == "app":
+        client: Api = AppApi(canvas_store)
+    else:
+        client = ServerApi(request.getfixturevalue("canvas_server"))
+    try:
+        yield client
+        problems = list(client.problems)
+        client.problems.clear()
+        assert not problems, f"the mock recorded problems: {problems}"
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def store(canvas_store):
+    return canvas_store
