@@ -142,7 +142,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     return result
 
 
-def _fail_on_late_problems(request: pytest.FixtureRequest, problems: list) -> None:
+def _fail_on_late_problems(problems: list) -> None:
     """Teardown check: problems recorded after the test body (e.g. by other fixtures' teardown)."""
     from .server import format_problems
 
@@ -194,7 +194,7 @@ def canvas_server(request: pytest.FixtureRequest, _mockcanvas_worlds: _Worlds,
     server.reset()
     _watch(request, server.url, server.problems)
     yield server
-    _fail_on_late_problems(request, server.problems)
+    _fail_on_late_problems(server.problems)
 
 
 @pytest.fixture
@@ -262,7 +262,7 @@ if pytest_asyncio is not None:
         client = await aiohttp_client(app)
         _watch(request, "canvas_client", app[PROBLEMS])
         yield client
-        _fail_on_late_problems(request, app[PROBLEMS])
+        _fail_on_late_problems(app[PROBLEMS])
 
 else:
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Union
 
@@ -34,8 +33,6 @@ from . import seed_generate as gen
 from .clock import Clock
 from .settings import Settings
 from .store import Store
-from .store import records as r
-from .store.people import ENROLLMENT_TYPE_NAMES
 
 __all__ = ["DEFAULT_WORLD", "WorldError", "load_world", "world_summary"]
 
@@ -52,92 +49,6 @@ class WorldError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
-# -- the schema ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class F:
-    """One field of a record: its type, whether it is required, and type-specific details."""
-
-    type: str  # str int bool dt enum ref refs strs subs members
-    required: bool = False
-    choices: tuple = ()
-    kind: str = ""  # the table a ref points into
-    min: int | None = None
-    schema: dict | None = None  # for subs / members
-
-
-def _req(spec: F) -> F:
-    return F(spec.type, True, spec.choices, spec.kind, spec.min, spec.schema)
-
-
-S, B, DT = F("str"), F("bool"), F("dt")
-INT = F("int")
-
-
-def enum(*choices: str | None) -> F:
-    return F("enum", choices=choices)
-
-
-def ref(kind: str) -> F:
-    return F("ref", kind=kind)
-
-
-_TYPE_ALIASES = {k: v for k, v in ENROLLMENT_TYPE_NAMES.items() if v in r.ENROLLMENT_TYPES}
-STREAM_TYPES = ("Announcement", "DiscussionTopic", "DiscussionEntry", "Message", "Conversation",
-                "Submission", "WebConference", "Collaboration", "AssessmentRequest")
-_ID = {"key": S, "id": F("int", min=1)}
-
-ENROLL = {"course": _req(ref("courses")), "type": enum(*_TYPE_ALIASES, *r.ENROLLMENT_TYPES),
-          "sections": F("refs", kind="sections"), "state": enum(*r.ENROLLMENT_STATES)}
-MEMBER = {"user": _req(ref("users")), "state": enum("accepted", "invited", "requested"), "moderator": B}
-
-SCHEMAS: dict[str, dict[str, F]] = {
-    "accounts": {**_ID, "name": _req(S), "parent": ref("accounts"), "sis_account_id": S,
-                 "default_time_zone": S, "uuid": S, "lti_guid": S,
-                 "workflow_state": enum("active", "deleted"), "created_at": DT},
-    "users": {**_ID, "name": _req(S), "sortable_name": S, "short_name": S, "login_id": S, "email": S,
-              "sis_user_id": S, "integration_id": S, "time_zone": S, "account": ref("accounts"),
-              "uuid": S, "pronouns": S, "locale": S, "avatar_url": S,
-              "workflow_state": enum("registered", "pre_registered", "deleted"), "created_at": DT,
-              "tokens": F("strs")},
-    "generate": {"prefix": _req(S), "count": _req(F("int", min=0)), "first_id": F("int", min=1),
-                 "account": ref("accounts"), "enroll": F("subs", schema=ENROLL), "tokens": F("strs"),
-                 "key_pattern": S, "login_pattern": S, "sis_pattern": S, "email_domain": S,
-                 "time_zone": S},
-    "admins": {**_ID, "account": _req(ref("accounts")), "user": _req(ref("users")), "role": S},
-    "courses": {**_ID, "name": _req(S), "course_code": S, "sis_course_id": S,
-                "account": _req(ref("accounts")),
-                "workflow_state": enum("created", "claimed", "available", "completed", "deleted"),
-                "time_zone": S, "allow_student_organized_groups": B, "start_at": DT, "end_at": DT,
-                "uuid": S, "created_at": DT},
-    "sections": {**_ID, "course": _req(ref("courses")), "name": S, "sis_section_id": S, "created_at": DT},
-    "enrollments": {**_ID, "user": _req(ref("users")), "course": ref("courses"), "section": ref("sections"),
-                    "type": ENROLL["type"], "state": ENROLL["state"], "created_at": DT},
-    "group_categories": {**_ID, "name": _req(S), "course": ref("courses"), "account": ref("accounts"),
-                         "role": enum(*r.CATEGORY_ROLES), "self_signup": enum(None, "enabled", "restricted"),
-                         "group_limit": F("int", min=2), "auto_leader": enum(None, "first", "random"),
-                         "sis_group_category_id": S, "non_collaborative": B, "created_at": DT},
-    "groups": {**_ID, "name": _req(S), "category": _req(ref("group_categories")), "description": S,
-               "is_public": B, "join_level": enum(*r.JOIN_LEVELS), "max_membership": F("int", min=1),
-               "storage_quota_mb": F("int", min=0), "sis_group_id": S, "leader": ref("users"),
-               "members": F("members", schema=MEMBER), "workflow_state": enum("available", "deleted"),
-               "uuid": S, "created_at": DT, "updated_at": DT},
-    "stream_items": {**_ID, "group": _req(ref("groups")), "type": _req(enum(*STREAM_TYPES)),
-                     "title": _req(S), "message": S, "notification_category": S,
-                     "read_by": F("refs", kind="users"), "created_at": DT, "updated_at": DT},
-    "tokens": {"token": _req(S), "user": _req(ref("users")), "expires_at": DT, "revoked": B},
-}
-# The order sections are read in, whatever their order in the file: ids assigned automatically
-# follow document order, so users are numbered before the people ``generate`` adds.
-SECTIONS = tuple(SCHEMAS)
-NOUNS = {"accounts": "account", "users": "user", "admins": "admin", "courses": "course",
-         "sections": "section", "enrollments": "enrollment", "group_categories": "group category",
-         "groups": "group", "stream_items": "stream item", "tokens": "token"}
-_TYPE_MESSAGES = {"str": "expected a string", "int": "expected an integer", "bool": "expected true or false",
-                  "dt": "expected an ISO 8601 date-time", "ref": "expected a key or an id"}
-
-
 @dataclass(eq=False)
 class Item:
     """One record of a world file, on its way to becoming a row."""
@@ -146,6 +57,7 @@ class Item:
     file: str
     path: str  # "users[3]", or "generate[0]" for every person that entry generates
     f: dict[str, Any]
+    doc: int = 0  # which of the files, in load order
     id: int | None = None
     key: str | None = None
     alias: dict[str, str] = field(default_factory=dict)  # field -> where to blame it
@@ -157,24 +69,7 @@ class Item:
 
     @property
     def label(self) -> str:
-        return f"{NOUNS[self.kind]} {self.key!r}" if self.key else f"{NOUNS[self.kind]} {self.id}"
-
-
-def _parse_dt(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        dt = value
-    elif isinstance(value, str):
-        try:
-            dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            return None
-    else:
-        return None  # a bare date is ambiguous about the time of day: ask for a full date-time
-    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+        return f"{gen.NOUNS[self.kind]} {self.key!r}" if self.key else f"{gen.NOUNS[self.kind]} {self.id}"
 
 
 # -- the loader ------------------------------------------------------------------------------
@@ -184,17 +79,20 @@ class _Loader:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.problems: list[str] = []
-        self.items: dict[str, list[Item]] = {k: [] for k in NOUNS}
+        self.items: dict[str, list[Item]] = {k: [] for k in gen.NOUNS}
         self.gens: list[Item] = []
         self.seeds: list[int] = []
-        self.by_key: dict[str, dict[str, Item]] = {k: {} for k in NOUNS}
-        self.by_id: dict[str, dict[int, Item]] = {k: {} for k in NOUNS}
+        self.by_key: dict[str, dict[str, Item]] = {k: {} for k in gen.NOUNS}
+        self.by_id: dict[str, dict[int, Item]] = {k: {} for k in gen.NOUNS}
         self.unique: dict[tuple[str, str], Item] = {}
         self.memberships: list[dict[str, Any]] = []
         self.token_rows: list[dict[str, Any]] = []
 
     def err(self, file: str, where: str, msg: str) -> None:
-        self.problems.append(f"{file}: {where}: {msg}")
+        problem = f"{file}: {where}: {msg}"
+        # one bad value in a ``generate`` entry would otherwise be reported once per person
+        if problem not in self.problems:
+            self.problems.append(problem)
 
     def check(self) -> None:
         if self.problems:
@@ -223,16 +121,16 @@ class _Loader:
             self.problems.append(f"{file}: expected a mapping of sections at the top level")
             return
         for section in data:
-            if section != "seed" and section not in SCHEMAS:
+            if section != "seed" and section not in gen.SCHEMAS:
                 self.err(file, str(section), "unknown section")
         seed = data.get("seed", 0)
         if seed is None:
             seed = 0
-        if not _is_int(seed):
+        if not gen.is_int(seed):
             self.err(file, "seed", "expected an integer")
             seed = 0
         self.seeds.append(seed)
-        for section in SECTIONS:
+        for section in gen.SECTIONS:
             entries = data.get(section)
             if entries is None:
                 continue
@@ -241,18 +139,18 @@ class _Loader:
                 continue
             for i, entry in enumerate(entries):
                 path = f"{section}[{i}]"
-                values = self.mapping(file, path, entry, SCHEMAS[section])
+                values = self.mapping(file, path, entry, gen.SCHEMAS[section])
                 if values is None:
                     continue
                 if section == "generate":
                     self.add_generate(file, path, values, seed)
                     continue
-                it = Item(section, file, path, values, key=values.get("key"))
+                it = Item(section, file, path, values, doc=len(self.seeds), key=values.get("key"))
                 self.items[section].append(it)
                 if it.key == "":
                     self.err(file, it.at("key"), "must not be empty")
 
-    def mapping(self, file: str, path: str, obj: Any, schema: dict[str, F]) -> dict[str, Any] | None:
+    def mapping(self, file: str, path: str, obj: Any, schema: dict[str, gen.F]) -> dict[str, Any] | None:
         if not isinstance(obj, dict):
             self.err(file, path, "expected a mapping")
             return None
@@ -273,18 +171,18 @@ class _Loader:
                 self.err(file, f"{path}.{name}", "required")
         return out
 
-    def value(self, file: str, where: str, v: Any, spec: F) -> tuple[bool, Any]:
+    def value(self, file: str, where: str, v: Any, spec: gen.F) -> tuple[bool, Any]:
         t, msg = spec.type, None
         if t == "str" and isinstance(v, str) or t == "bool" and isinstance(v, bool):
             return True, v
-        if t == "int" and _is_int(v):
+        if t == "int" and gen.is_int(v):
             if spec.min is None or v >= spec.min:
                 return True, v
             msg = f"must be at least {spec.min}"
-        elif t == "ref" and (isinstance(v, str) or _is_int(v)):
+        elif t == "ref" and (isinstance(v, str) or gen.is_int(v)):
             return True, v
         elif t == "dt":
-            dt = _parse_dt(v)
+            dt = gen.parse_dt(v)
             if dt is not None:
                 return True, dt
         elif t == "enum":
@@ -307,18 +205,18 @@ class _Loader:
                         m["_at"] = f"{sub}.user"
                     good, val = m is not None, m
                 else:
-                    elem_spec = S if t == "strs" else ref(spec.kind or "users")
+                    elem_spec = gen.S if t == "strs" else gen.ref(spec.kind or "users")
                     good, val = self.value(file, sub, elem, elem_spec)
                     if good and t == "members":
                         val = {"user": val, "_at": sub}
                 ok = ok and good
                 out.append(val)
             return ok, out
-        self.err(file, where, msg or _TYPE_MESSAGES.get(t, "invalid value"))
+        self.err(file, where, msg or gen.TYPE_MESSAGES.get(t, "invalid value"))
         return False, None
 
     def add_generate(self, file: str, path: str, values: dict[str, Any], seed: int) -> None:
-        g = Item("users", file, path, values)
+        g = Item("users", file, path, values, doc=len(self.seeds))
         g.row["seed"] = seed
         self.gens.append(g)
         for name in ("key_pattern", "login_pattern", "sis_pattern"):
@@ -334,7 +232,8 @@ class _Loader:
             f = {"id": first + n - 1} if first is not None else {}
             alias = {"id": "first_id", "key": "key_pattern", "login_id": "login_pattern",
                      "sis_user_id": "sis_pattern", "email": "email_domain"}
-            self.items["users"].append(Item("users", file, path, f, alias=alias, row={"gen": g, "n": n}))
+            self.items["users"].append(Item("users", file, path, f, doc=g.doc, alias=alias,
+                                            row={"gen": g, "n": n}))
 
     # -- phase 2: ids and keys ---------------------------------------------------------------
     def assign_ids(self, kind: str) -> None:
@@ -398,10 +297,15 @@ class _Loader:
                         # round robin: the n-th person of the entry goes to section (n-1) mod len
                         k = (n - 1) % len(secs)
                         f["section"], alias["section"] = secs[k], f"sections[{k}]"
-                    self.items["enrollments"].append(Item("enrollments", g.file, where, f, alias=alias))
+                    self.items["enrollments"].append(Item("enrollments", g.file, where, f, doc=g.doc,
+                                                          alias=alias))
+        # A file's generated enrollments follow its own enrollments and precede the next file's,
+        # so that adding a file never renumbers the enrollments of the files before it.
+        self.items["enrollments"].sort(key=lambda it: (it.doc, it.path.startswith("generate")))
 
     # -- phase 3: references and rules -------------------------------------------------------
-    def resolve(self, it: Item, name: str, kind: str, value: Any = None, where: str | None = None) -> Item | None:
+    def resolve(self, it: Item, name: str, kind: str, value: Any = None,
+                where: str | None = None) -> Item | None:
         if value is None:
             value = it.f.get(name)
         if value is None:
@@ -409,17 +313,17 @@ class _Loader:
         table = self.by_key[kind] if isinstance(value, str) else self.by_id[kind]
         target = table.get(value)
         if target is None:
-            self.err(it.file, where or it.at(name), f"no {NOUNS[kind]} {value!r}")
+            self.err(it.file, where or it.at(name), f"no {gen.NOUNS[kind]} {value!r}")
         it.r[name] = target
         return target
 
-    def claim(self, it: Item, name: str, value: Any, what: str | None = None) -> None:
+    def claim(self, it: Item, name: str, value: Any) -> None:
         """Uniqueness the store's indexes rely on (SIS ids, login ids, e-mail addresses)."""
         if value is None:
             return
         slot = (it.kind + "." + name, value.casefold() if name in ("login_id", "email") else value)
         if slot in self.unique:
-            self.err(it.file, it.at(name), f"duplicate {what or name} {value!r}")
+            self.err(it.file, it.at(name), f"duplicate {name} {value!r}")
         else:
             self.unique[slot] = it
 
@@ -465,14 +369,19 @@ class _Loader:
         accounts = self.items["accounts"]
         for it in accounts:
             self.resolve(it, "parent", "accounts")
+        looped: set[int] = set()
         for it in accounts:
-            seen, cur = {id(it)}, it
+            seen, cur = [it], it
             while cur is not None and cur.r.get("parent") is not None:
                 cur = cur.r["parent"]
-                if id(cur) in seen:
+                if id(cur) in looped:
+                    cur = None  # a loop already reported
+                elif any(cur is x for x in seen):
                     self.err(it.file, it.at("parent"), "the parent chain loops")
+                    looped.update(id(x) for x in seen)
                     cur = None
-                seen.add(id(cur))
+                else:
+                    seen.append(cur)
             it.r["root"] = cur or it  # stands in on a loop so later checks do not pile up errors
             parent = it.r.get("parent")
             it.row = {"name": it.f["name"], "parent_account_id": parent.id if parent else None,
@@ -499,7 +408,8 @@ class _Loader:
             for name_ in ("login_id", "email", "sis_user_id"):
                 self.claim(it, name_, it.f.get(name_))
             for j, tok in enumerate(it.f.get("tokens", [])):
-                self.token_rows.append({"token": tok, "user": it, "file": it.file, "at": f"{it.at('tokens')}[{j}]"})
+                self.token_rows.append({"token": tok, "user": it, "file": it.file,
+                                        "at": f"{it.at('tokens')}[{j}]"})
 
     def build_enrollments(self) -> None:
         first_section: dict[int, Item] = {}
@@ -536,7 +446,7 @@ class _Loader:
             if user is None or section is None:
                 continue
             etype = it.f.get("type", "student")
-            etype = _TYPE_ALIASES.get(etype, etype)
+            etype = gen.TYPE_ALIASES.get(etype, etype)
             state = it.f.get("state", "active")
             if (user.id, section.id, etype) in seen:
                 self.err(it.file, it.path, f"{user.label} is already enrolled as {etype} in {section.label}")
@@ -560,7 +470,8 @@ class _Loader:
                 ctype, root = "Account", ctx.r["root"].id if ctx else None
             if ctx is None or root is None:
                 continue
-            it.row = {"name": it.f["name"], "context_type": ctype, "context_id": ctx.id, "root_account_id": root}
+            it.row = {"name": it.f["name"], "context_type": ctype, "context_id": ctx.id,
+                      "root_account_id": root}
             self.copy(it, "role", "self_signup", "group_limit", "auto_leader", "sis_group_category_id",
                       "non_collaborative", "created_at")
             it.r["context"] = ctx
@@ -601,7 +512,8 @@ class _Loader:
                                                         "members (self_signup is restricted)")
                         common = mine if common is None else common & mine or common
                 other = placed.get((cat.id, user.id))
-                if live and other is not None and crow.get("role") not in ("student_organized", "communities"):
+                multiple = crow.get("role") in ("student_organized", "communities")
+                if live and other is not None and not multiple:
                     self.err(it.file, m["at"], f"{user.label} is already in {other.label} of {cat.label}, "
                                                 "which allows one group per user")
                 if live:
@@ -609,7 +521,8 @@ class _Loader:
             accepted = [m["user"] for m in members if m["state"] == "accepted"]
             limit = it.f.get("max_membership") or crow.get("group_limit")
             if limit is not None and crow.get("role") != "student_organized" and len(accepted) > limit:
-                self.err(it.file, it.at("members"), f"{len(accepted)} accepted members, more than the limit of {limit}")
+                self.err(it.file, it.at("members"),
+                         f"{len(accepted)} accepted members, more than the limit of {limit}")
             if leader is None and accepted and crow.get("auto_leader"):
                 # what GroupLeadership does when these members join: the group gets a leader
                 leader = accepted[0] if crow["auto_leader"] == "first" else \
@@ -688,13 +601,13 @@ def load_world(paths: PathLike | Iterable[PathLike] | None = None, *, store: Sto
     for path in _paths(paths):
         loader.read(path)
     loader.check()
-    loader.assign_ids("users")
-    loader.check()  # generated people need their ids before their patterns can be filled
-    loader.expand_generated()
-    for kind in ("accounts", "admins", "courses", "sections", "enrollments", "group_categories",
-                 "groups", "stream_items"):
+    for kind in ("accounts", "users", "admins", "courses", "sections", "group_categories", "groups",
+                 "stream_items"):
         loader.assign_ids(kind)
-    for kind in NOUNS:
+    loader.check()  # generated people need their ids before their patterns can be filled
+    loader.expand_generated()  # ... and it adds enrollments, numbered next
+    loader.assign_ids("enrollments")
+    for kind in gen.NOUNS:
         loader.register_keys(kind)
     loader.check()
     loader.build()
@@ -723,7 +636,8 @@ def world_summary(store: Store) -> list[dict[str, Any]]:
         if tok.user_id in admins:
             role = "admin"
         else:
-            enrollments = (store.get("enrollments", i) for i in store.idx["enrollments"]["by_user"].ids(tok.user_id))
+            ids = store.idx["enrollments"]["by_user"].ids(tok.user_id)
+            enrollments = (store.get("enrollments", i) for i in ids)
             types = {e.type for e in enrollments if e.workflow_state in ("active", "invited")}
             role = next((name for t, name in _ROLE_ORDER if t in types), "user")
         out.append({"token": tok.token, "user_id": tok.user_id, "name": user.name if user else None,

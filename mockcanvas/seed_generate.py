@@ -1,13 +1,130 @@
-"""Generated people for world files: Faker names and the ``*_pattern`` strings of ``generate:``.
+"""The world-file format: the fields of each section, value parsing, and generated people.
 
-Kept apart from :mod:`mockcanvas.seed` so that the loader only pays for importing Faker when a
-world actually generates people.
+:mod:`mockcanvas.seed` reads and checks files against :data:`SCHEMAS` and fills in the people of
+``generate:`` entries with :class:`Names` and the ``*_pattern`` strings. Faker is imported only when
+a world actually generates people. The format is documented in ``docs/worlds.md``.
 """
 
 from __future__ import annotations
 
 import string
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from typing import Any
+
+from .store import records as r
+from .store.people import ENROLLMENT_TYPE_NAMES
+
+# -- the schema of world files ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class F:
+    """One field of a record: its type, whether it is required, and type-specific details."""
+
+    type: str  # str int bool dt enum ref refs strs subs members
+    required: bool = False
+    choices: tuple = ()
+    kind: str = ""  # the table a ref points into
+    min: int | None = None
+    schema: dict | None = None  # for subs / members
+
+
+def req(spec: F) -> F:
+    return F(spec.type, True, spec.choices, spec.kind, spec.min, spec.schema)
+
+
+S, B, DT = F("str"), F("bool"), F("dt")
+
+
+def enum(*choices: str | None) -> F:
+    return F("enum", choices=choices)
+
+
+def ref(kind: str) -> F:
+    return F("ref", kind=kind)
+
+
+TYPE_ALIASES = {k: v for k, v in ENROLLMENT_TYPE_NAMES.items() if v in r.ENROLLMENT_TYPES}
+STREAM_TYPES = ("Announcement", "DiscussionTopic", "DiscussionEntry", "Message", "Conversation",
+                "Submission", "WebConference", "Collaboration", "AssessmentRequest")
+_ID = {"key": S, "id": F("int", min=1)}
+
+ENROLL = {"course": req(ref("courses")), "type": enum(*TYPE_ALIASES, *r.ENROLLMENT_TYPES),
+          "sections": F("refs", kind="sections"), "state": enum(*r.ENROLLMENT_STATES)}
+MEMBER = {"user": req(ref("users")), "state": enum("accepted", "invited", "requested"), "moderator": B}
+
+SCHEMAS: dict[str, dict[str, F]] = {
+    "accounts": {**_ID, "name": req(S), "parent": ref("accounts"), "sis_account_id": S,
+                 "default_time_zone": S, "uuid": S, "lti_guid": S,
+                 "workflow_state": enum("active", "deleted"), "created_at": DT},
+    "users": {**_ID, "name": req(S), "sortable_name": S, "short_name": S, "login_id": S, "email": S,
+              "sis_user_id": S, "integration_id": S, "time_zone": S, "account": ref("accounts"),
+              "uuid": S, "pronouns": S, "locale": S, "avatar_url": S,
+              "workflow_state": enum("registered", "pre_registered", "deleted"), "created_at": DT,
+              "tokens": F("strs")},
+    "generate": {"prefix": req(S), "count": req(F("int", min=0)), "first_id": F("int", min=1),
+                 "account": ref("accounts"), "enroll": F("subs", schema=ENROLL), "tokens": F("strs"),
+                 "key_pattern": S, "login_pattern": S, "sis_pattern": S, "email_domain": S,
+                 "time_zone": S},
+    "admins": {**_ID, "account": req(ref("accounts")), "user": req(ref("users")), "role": S},
+    "courses": {**_ID, "name": req(S), "course_code": S, "sis_course_id": S,
+                "account": req(ref("accounts")),
+                "workflow_state": enum("created", "claimed", "available", "completed", "deleted"),
+                "time_zone": S, "allow_student_organized_groups": B, "start_at": DT, "end_at": DT,
+                "uuid": S, "created_at": DT},
+    "sections": {**_ID, "course": req(ref("courses")), "name": S, "sis_section_id": S, "created_at": DT},
+    "enrollments": {**_ID, "user": req(ref("users")), "course": ref("courses"), "section": ref("sections"),
+                    "type": ENROLL["type"], "state": ENROLL["state"], "created_at": DT},
+    "group_categories": {**_ID, "name": req(S), "course": ref("courses"), "account": ref("accounts"),
+                         "role": enum(*r.CATEGORY_ROLES), "self_signup": enum(None, "enabled", "restricted"),
+                         "group_limit": F("int", min=2), "auto_leader": enum(None, "first", "random"),
+                         "sis_group_category_id": S, "non_collaborative": B, "created_at": DT},
+    "groups": {**_ID, "name": req(S), "category": req(ref("group_categories")), "description": S,
+               "is_public": B, "join_level": enum(*r.JOIN_LEVELS), "max_membership": F("int", min=1),
+               "storage_quota_mb": F("int", min=0), "sis_group_id": S, "leader": ref("users"),
+               "members": F("members", schema=MEMBER), "workflow_state": enum("available", "deleted"),
+               "uuid": S, "created_at": DT, "updated_at": DT},
+    "stream_items": {**_ID, "group": req(ref("groups")), "type": req(enum(*STREAM_TYPES)),
+                     "title": req(S), "message": S, "notification_category": S,
+                     "read_by": F("refs", kind="users"), "created_at": DT, "updated_at": DT},
+    "tokens": {"token": req(S), "user": req(ref("users")), "expires_at": DT, "revoked": B},
+}
+# The order sections are read in, whatever their order in the file: ids assigned automatically
+# follow document order, so users are numbered before the people ``generate`` adds.
+SECTIONS = tuple(SCHEMAS)
+NOUNS = {"accounts": "account", "users": "user", "admins": "admin", "courses": "course",
+         "sections": "section", "enrollments": "enrollment", "group_categories": "group category",
+         "groups": "group", "stream_items": "stream item", "tokens": "token"}
+TYPE_MESSAGES = {"str": "expected a string", "int": "expected an integer", "bool": "expected true or false",
+                 "dt": "expected an ISO 8601 date-time", "ref": "expected a key or an id"}
+
+
+def parse_dt(value: Any) -> datetime | None:
+    """An aware UTC datetime from an ISO 8601 string or a YAML timestamp; None if it is neither.
+
+    A date or a time without an offset is taken as UTC: worlds must not depend on the machine's
+    time zone.
+    """
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            return None
+    else:
+        return None
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+
+
+def is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)  # YAML's true/false are ints to Python
+
+
+# -- generated people ------------------------------------------------------------------------
 
 PLACEHOLDERS = ("prefix", "PREFIX", "n", "id")
 DEFAULT_KEY_PATTERN = "{prefix}{n}"

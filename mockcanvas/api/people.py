@@ -30,20 +30,18 @@ routes = web.RouteTableDef()
 
 
 def _can_see_user(request: web.Request, user: User) -> frozenset[str]:
-    """The viewer's rights over ``user``'s data, or Unauthorized."""
+    """Unauthorized unless the viewer may see ``user``; else the viewer's rights in the context
+    api_show renders in, the (domain) root account: a teacher who shares a course sees the user
+    but not their SIS id, login or e-mail."""
     store = store_of(request)
     viewer = current_user(request)
-    if viewer.id == user.id:
-        return frozenset({"read"})
-    if store.policy.is_admin_of(viewer, user.account_id):
-        return store.policy.account_rights(viewer, store.get("accounts", user.account_id))
+    root = store.get("accounts", store.people.root_account_id(user.account_id))
+    rights = store.policy.account_rights(viewer, root) if root is not None else frozenset()
+    if viewer.id == user.id or store.policy.is_admin_of(viewer, user.account_id):
+        return rights
     mine = {e.course_id for e in _enrollments(store, viewer.id)}
-    shared = mine & {e.course_id for e in _enrollments(store, user.id)}
-    if not shared:
+    if not mine & {e.course_id for e in _enrollments(store, user.id)}:
         raise Unauthorized()
-    rights: frozenset[str] = frozenset()
-    for cid in shared:
-        rights |= store.policy.course_rights(viewer, store.get("courses", cid))
     return rights
 
 
@@ -98,7 +96,9 @@ async def course_users(request: web.Request) -> web.Response:
         data = user_json(vc, u, rights=rights, include=inc)
         if "enrollments" in inc:
             data["enrollments"] = [
-                {**enrollment_stub(e), "id": e.id, "course_id": course.id, "course_section_id": e.course_section_id}
+                # enrollment_json: ``type`` is the enrollment class, unlike course_json's short type
+                {**enrollment_stub(e), "type": e.type, "id": e.id, "course_id": course.id,
+                 "course_section_id": e.course_section_id}
                 for e in store.people.course_enrollments(course.id, states=states) if e.user_id == u.id
             ]
         return data

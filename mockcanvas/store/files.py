@@ -25,7 +25,7 @@ from . import records as r
 if TYPE_CHECKING:
     from . import Store
 
-MB = 1_000_000
+MB = 1024 * 1024  # Rails 1.megabyte: Group#storage_quota_mb is quota / 1.megabyte
 
 
 class FileOps:

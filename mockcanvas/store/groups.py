@@ -168,7 +168,8 @@ class GroupOps:
                 ctx = self.s.policy.context_rights(actor, category.context_type, category.context_id)
                 if "manage_groups_add" not in ctx:
                     raise E.Unauthorized()
-            if is_set(data.sis_group_id) and data.sis_group_id not in (None, "") and "manage_sis" not in ctx:
+            # ``if (sis_id = params.delete :sis_group_id)``: any non-null value, even "", needs manage_sis
+            if is_set(data.sis_group_id) and data.sis_group_id is not None and "manage_sis" not in ctx:
                 raise E.SisPermission(update=False)
             if not self.s.policy.can_create_in(actor, category):
                 raise E.Unauthorized()
@@ -242,45 +243,46 @@ class GroupOps:
         with self.s.lock:
             self.require(actor, group, "update")
             ctx = self.s.policy.context_rights(actor, group.context_type, group.context_id)
-            if is_set(data.sis_group_id) and "manage_sis" not in ctx and data.sis_group_id != group.sis_group_id:
+            if is_set(data.sis_group_id) and data.sis_group_id is not None and "manage_sis" not in ctx:
                 raise E.SisPermission(update=True)
             category = self.category_of(group)
             fields = self._validated_fields(group, data, category, ctx)
-            members = self._member_list(group, data.members)
-            leader_change = self._leader_change(group, data.leader, members)
-            if is_set(data.avatar_id):
+            max_membership = fields.get("max_membership", group.max_membership)
+            members = self._member_list(group, data.members, max_membership)
+            leader_change = self._leader_change(group, data.leader)
+            if is_set(data.avatar_id) and data.avatar_id is not None:
+                # ``@group.active_images.where(id: avatar_id).first``: no match sets (clears) it to nil
                 att = self._avatar(group, data.avatar_id)
-                if att is not None:
-                    fields["avatar_attachment_id"] = att.id
-            # all input checked: apply
-            if members is not None:
-                self.set_members(group, members)
+                fields["avatar_attachment_id"] = att.id if att is not None else None
+            # all input checked: apply, in Canvas's order (attributes and leader, then set_users,
+            # which clears the leader when the leader's membership is removed)
             if leader_change is not _UNSET:
                 fields["leader_id"] = leader_change
             if fields:
                 fields["updated_at"] = self.s.now()
                 self.s._update("groups", group, **fields)
+            if members is not None:
+                self.set_members(group, members)
             return group
 
-    def _leader_change(self, group: r.Group, leader: Any, members: list[r.User] | None) -> Any:
-        """``leader[id]``: blank clears; a user who is no member gives 400 ``{}``. With
-        ``members[]`` in the same request the leader is checked against the new member list."""
+    def _leader_change(self, group: r.Group, leader: Any) -> Any:
+        """``leader``: a blank value (``leader=``, null, ``{}``) clears it; otherwise
+        ``leader[id]`` must be a current (non-deleted) member, else 400 ``{}``. As in Canvas the
+        check runs against the memberships *before* any ``members[]`` of the same request, so
+        ``leader[id]=`` (a hash with a blank id) is no member either."""
         if not is_set(leader):
             return _UNSET
-        lid = leader.get("id") if isinstance(leader, dict) else leader
-        if lid in (None, ""):
+        if leader in (None, "") or leader == {}:
             return None
-        uid = optional_int(lid)
-        if members is not None:
-            ok = any(u.id == uid for u in members)
-        else:
-            ok = uid is not None and self.s.memberships.of_pair(group.id, uid) is not None
-        if not ok:
+        lid = leader.get("id") if isinstance(leader, dict) else leader
+        uid = optional_int(lid) if isinstance(lid, (str, int)) and not isinstance(lid, bool) else None
+        if uid is None or self.s.memberships.of_pair(group.id, uid) is None:
             raise E.BadRequest({})
         return uid
 
-    def _member_list(self, group: r.Group, members: Any) -> list[r.User] | None:
-        """``members[]`` (or a comma-separated string): users of the group's context only."""
+    def _member_list(self, group: r.Group, members: Any, max_membership: int | None) -> list[r.User] | None:
+        """``members[]`` (or a comma-separated string): users of the group's context only.
+        ``max_membership`` is the group's limit once this request's attributes are applied."""
         if not is_set(members) or members is None:
             return None
         raw = members if isinstance(members, list) else str(members).split(",")
@@ -292,7 +294,7 @@ class GroupOps:
                 if u not in users:
                     users.append(u)
         category = self.category_of(group)
-        limit = group.max_membership or (category.group_limit if category else None)
+        limit = max_membership or (category.group_limit if category else None)
         if limit is not None and (category is None or category.role != "student_organized") and len(users) > limit:
             raise E.Invalid.one("group_id", E.MSG_GROUP_FULL)
         return users

@@ -38,17 +38,18 @@ def user_json(vc: ViewContext, user: User, *, rights: frozenset[str] = frozenset
     }
     if user.pronouns:
         data["pronouns"] = user.pronouns
-    is_self = vc.viewer is not None and vc.viewer.id == user.id
     if "read_sis" in rights or "manage_sis" in rights:
         data["sis_user_id"] = user.sis_user_id
         data["integration_id"] = user.integration_id
     if "manage_sis" in rights:
         data["sis_import_id"] = None
-    if "view_user_logins" in rights or is_self:
+    # lib/api/v1/user.rb: login_id needs view_user_logins in the context and email needs
+    # read_email_addresses there, even for the user themselves
+    if "view_user_logins" in rights:
         data["login_id"] = user.login_id
     if "avatar_url" in include:
         data["avatar_url"] = avatar_url(vc, user)
-    if "email" in include and ("read_email_addresses" in rights or is_self):
+    if "email" in include and "read_email_addresses" in rights:
         data["email"] = user.email
     if "locale" in include:
         data["locale"] = user.locale
@@ -71,10 +72,12 @@ def user_display_json(vc: ViewContext, user: User, group_id: int | None = None) 
 
 
 def profile_json(vc: ViewContext, user: User, rights: frozenset[str]) -> dict[str, Any]:
-    """``GET /users/self`` and ``/users/:id``: user_json with locale, avatar, permissions."""
+    """``GET /users/self`` and ``/users/:id`` (UsersController#api_show): user_json in the domain
+    root account's context (``rights`` are the viewer's rights there) with the includes locale,
+    avatar_url, permissions, email and effective_locale; effective_locale only for oneself."""
     data = user_json(vc, user, rights=rights, include=("avatar_url", "locale", "email"))
-    data["effective_locale"] = user.locale or "en"
     if vc.viewer is not None and vc.viewer.id == user.id:
-        data["permissions"] = {"can_update_name": True, "can_update_avatar": True,
-                               "limit_parent_app_web_access": False}
+        data["effective_locale"] = user.locale or "en"
+    data["permissions"] = {"can_update_name": True, "can_update_avatar": True,
+                           "limit_parent_app_web_access": False}
     return data
