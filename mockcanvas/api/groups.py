@@ -176,6 +176,9 @@ def stream_item_json(request: web.Request, item: StreamItem, viewer: User) -> di
         "updated_at": iso(item.updated_at or item.created_at),
         "html_url": f"{base_url(request)}/groups/{item.group_id}",
     }
+    if item.type in ("DiscussionTopic", "Announcement"):
+        data.update({"total_root_discussion_entries": 0, "require_initial_post": False,
+                     "user_has_posted": None, "root_discussion_entries": []})
     if item.type == "DiscussionTopic":
         data["discussion_topic_id"] = item.id
         data["html_url"] += f"/discussion_topics/{item.id}"
@@ -209,9 +212,11 @@ async def activity_stream_summary(request: web.Request) -> web.Response:
     viewer = current_user(request)
     summary: dict[tuple[str, str | None], dict[str, Any]] = {}
     for item in items:
-        key = (item.type, item.notification_category)
+        # only Message items carry a notification category (api_render_stream_summary)
+        category = item.notification_category if item.type == "Message" else None
+        key = (item.type, category)
         row = summary.setdefault(key, {"type": item.type, "unread_count": 0, "count": 0,
-                                       "notification_category": item.notification_category})
+                                       "notification_category": category})
         row["count"] += 1
         if viewer.id not in item.read_by:
             row["unread_count"] += 1

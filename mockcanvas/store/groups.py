@@ -247,8 +247,7 @@ class GroupOps:
                 raise E.SisPermission(update=True)
             category = self.category_of(group)
             fields = self._validated_fields(group, data, category, ctx)
-            max_membership = fields.get("max_membership", group.max_membership)
-            members = self._member_list(group, data.members, max_membership)
+            members = self._member_list(group, data.members)
             leader_change = self._leader_change(group, data.leader)
             if is_set(data.avatar_id) and data.avatar_id is not None:
                 # ``@group.active_images.where(id: avatar_id).first``: no match sets (clears) it to nil
@@ -280,9 +279,8 @@ class GroupOps:
             raise E.BadRequest({})
         return uid
 
-    def _member_list(self, group: r.Group, members: Any, max_membership: int | None) -> list[r.User] | None:
-        """``members[]`` (or a comma-separated string): users of the group's context only.
-        ``max_membership`` is the group's limit once this request's attributes are applied."""
+    def _member_list(self, group: r.Group, members: Any) -> list[r.User] | None:
+        """``members[]`` (or a comma-separated string): users of the group's context only."""
         if not is_set(members) or members is None:
             return None
         raw = members if isinstance(members, list) else str(members).split(",")
@@ -293,20 +291,28 @@ class GroupOps:
             if u is not None and self.s.policy.can_participate(u, group.context_type, group.context_id):
                 if u not in users:
                     users.append(u)
-        category = self.category_of(group)
-        limit = max_membership or (category.group_limit if category else None)
-        if limit is not None and (category is None or category.role != "student_organized") and len(users) > limit:
-            raise E.Invalid.one("group_id", E.MSG_GROUP_FULL)
         return users
 
     def set_members(self, group: r.Group, users: list[r.User]) -> None:
-        """Group#set_users: remove members not listed, invite (auto-accept) the rest."""
+        """Group#set_users: remove members not listed, ``invite_user`` the rest (``invited``, which
+        ``auto_join`` accepts in every group but a community)."""
         keep = {u.id for u in users}
         for m in self.s.memberships.live(group.id):
             if m.user_id not in keep:
                 self.s.memberships.remove(m)
+        self._add_until_full(group, users)
+
+    def _add_until_full(self, group: r.Group, users: list[r.User]) -> list[r.GroupMembership]:
+        """``invite_user`` for each user in order; once the group is full the membership fails
+        validation and Canvas goes on without it (no error, 200)."""
+        out = []
         for u in users:
-            self.s.memberships.add_user(group, u)
+            try:
+                m, _ = self.s.memberships.add_user(group, u, state="invited")
+            except E.Invalid:
+                continue
+            out.append(m)
+        return out
 
     def _avatar(self, group: r.Group, avatar_id: Any) -> r.Attachment | None:
         aid = optional_int(avatar_id)
@@ -335,15 +341,4 @@ class GroupOps:
                 u = self.s.people.find_by_address(str(address), group.root_account_id)
                 if u is not None and u not in users:
                     users.append(u)
-            category = self.category_of(group)
-            limit = group.max_membership or (category.group_limit if category else None)
-            if limit is not None and not (category and category.role == "student_organized"):
-                already = {m.user_id for m in self.s.memberships.live(group.id) if m.workflow_state == "accepted"}
-                joining = [u for u in users if u.id not in already]
-                if len(already) + len(joining) > limit and not (category and category.is_communities):
-                    raise E.Invalid.one("group_id", E.MSG_GROUP_FULL)
-            out = []
-            for u in users:
-                m, _ = self.s.memberships.add_user(group, u, state="invited")
-                out.append(m)
-            return out
+            return self._add_until_full(group, users)

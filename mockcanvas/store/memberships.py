@@ -5,7 +5,8 @@ app/models/group_membership.rb) and ``GroupLeadership`` (app/models/group_leader
 
 * the initial state comes from the group's ``join_level``, then ``auto_join`` makes it
   ``accepted`` for every group that is not a community;
-* a user already in the group gets the existing membership back (``just_created`` false);
+* a user already in the group gets the existing membership back (``just_created`` false); one
+  not yet accepted has its state reset as for a new membership;
 * a group is full at ``max_membership`` accepted members (else the category's ``group_limit``);
   student-organized groups are never full;
 * in a category without multiple memberships, joining a group soft-deletes the user's other
@@ -64,15 +65,28 @@ class MembershipOps:
                  moderator: bool | None = None) -> tuple[r.GroupMembership, bool]:
         """Group#add_user: returns (membership, just_created)."""
         with self.s.lock:
+            cat = self.category(group)
+            auto_join = cat is None or not cat.is_communities  # GroupMembership#auto_join
             existing = self.of_pair(group.id, user.id)
             if existing is not None:
+                # ``member.workflow_state = new_record_state unless member.active?`` (then
+                # auto_join again); the moderator flag only when given explicitly
+                changes: dict = {}
+                reset = state or _STATE_FOR_JOIN_LEVEL.get(group.join_level)
+                if existing.workflow_state != "accepted" and reset:
+                    reset = "accepted" if auto_join else reset
+                    if reset != existing.workflow_state:
+                        changes["workflow_state"] = reset
                 if moderator is not None and existing.moderator != moderator:
-                    self.s._update("memberships", existing, moderator=moderator, updated_at=self.s.now())
+                    changes["moderator"] = moderator
+                if changes:
+                    self.s._update("memberships", existing, **changes, updated_at=self.s.now())
+                    if changes.get("workflow_state") == "accepted":
+                        self._after_accept(group, existing)
                 return existing, False
             new_state = state or _STATE_FOR_JOIN_LEVEL.get(group.join_level, "invited")
-            cat = self.category(group)
-            if cat is None or not cat.is_communities:
-                new_state = "accepted"  # GroupMembership#auto_join
+            if auto_join:
+                new_state = "accepted"
             if new_state == "accepted" and self.is_full(group):
                 raise Invalid.one("group_id", MSG_GROUP_FULL)
             now = self.s.now()

@@ -17,9 +17,9 @@ like one), set:
     optional: a token of a student of that course (tests that need one are skipped without it).
 ``MOCKCANVAS_REAL_COURSE_ID``
     optional: the course the teacher teaches (tests that need a course are skipped without it).
-``MOCKCANVAS_REAL_ADMIN_TOKEN`` / ``MOCKCANVAS_REAL_ACCOUNT_ID``
-    optional: an account admin's token and the account to read (default ``self``) for
-    ``Account.get_groups``.
+``MOCKCANVAS_REAL_ADMIN_TOKEN`` and ``MOCKCANVAS_REAL_ACCOUNT_ID``
+    optional: an account admin's token and the (integer) id of an account they administer, for
+    ``Account.get_groups`` (skipped without both; canvasapi's ``get_account`` takes no ``self``).
 
 Then no mock server is started, and:
 
@@ -32,7 +32,7 @@ Then no mock server is started, and:
 Setting only one of URL / teacher token is a usage error, not a silent fall-back to the mock.
 
 Fixtures: ``target`` (where and who), ``teacher`` / ``student`` / ``student2`` / ``admin``
-(``canvasapi.Canvas`` clients), ``course_id``, ``mock_store``, ``mock_only``, ``http_log``
+(``canvasapi.Canvas`` clients), ``course_id``, ``account_id``, ``mock_store``, ``mock_only``, ``http_log``
 (records every request/response a client makes, for asserting on URLs and headers),
 ``created_groups``.
 """
@@ -87,7 +87,7 @@ class Target:
     url: str
     tokens: dict[str, str]
     course_id: int | None
-    account_id: int | str | None
+    account_id: int | None
     server: Any = None  # the mock's CanvasServer, None against a real Canvas
     clients: list[Canvas] = field(default_factory=list)
 
@@ -130,9 +130,9 @@ def _target(request: pytest.FixtureRequest) -> Target:
         if os.environ.get(env, "").strip():
             tokens[role] = os.environ[env].strip()
     course = os.environ.get(ENV_COURSE, "").strip()
-    account = os.environ.get(ENV_ACCOUNT, "").strip() or "self"
+    account = os.environ.get(ENV_ACCOUNT, "").strip()
     return Target(url=real["url"], tokens=tokens, course_id=int(course) if course else None,
-                  account_id=int(account) if account.isdigit() else account)
+                  account_id=int(account) if account else None)
 
 
 @pytest.fixture
@@ -167,6 +167,13 @@ def student2(target: Target, mock_only: None) -> Canvas:
 @pytest.fixture
 def admin(target: Target) -> Canvas:
     return target.client("admin")
+
+
+@pytest.fixture
+def account_id(target: Target) -> int:
+    if target.account_id is None:
+        pytest.skip(f"no account for this target (set {ENV_ACCOUNT})")
+    return target.account_id
 
 
 @pytest.fixture
