@@ -154,6 +154,10 @@ def _index_specs() -> dict[str, dict[str, SortedIndex | UniqueIndex]]:
             "by_user": SortedIndex(
                 lambda m: m.user_id if _live_membership(m) else None, lambda m: (m.id,)
             ),
+            # accepted memberships of a group: members_count and the full-group check in O(1)
+            "accepted_by_group": SortedIndex(
+                lambda m: m.group_id if m.workflow_state == "accepted" else None, lambda m: (m.id,)
+            ),
             # at most one live row per (group, user); a deleted one stays, and a re-join makes a
             # new row (Group#add_user looks only at group_memberships, which excludes deleted)
             "by_pair": UniqueIndex(lambda m: (m.group_id, m.user_id) if _live_membership(m) else None),

@@ -44,7 +44,7 @@ class MembershipOps:
         return [get(i) for i in self.live_ids(group_id)]
 
     def accepted_count(self, group_id: int) -> int:
-        return sum(1 for m in self.live(group_id) if m.workflow_state == "accepted")
+        return len(self.s.idx["memberships"]["accepted_by_group"].keys(group_id))
 
     def of_pair(self, group_id: int, user_id: int) -> r.GroupMembership | None:
         mid = self.s.idx["memberships"]["by_pair"].get((group_id, user_id))

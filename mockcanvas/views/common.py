@@ -30,6 +30,11 @@ class ViewContext:
         return f"{self.base_url}{path}"
 
 
+def reads_sis(rights: frozenset[str]) -> bool:
+    """SIS ids are shown with read_sis or manage_sis (lib/api/v1/*: ``user_can_read_sis_data?``)."""
+    return "read_sis" in rights or "manage_sis" in rights
+
+
 def iso(dt: datetime | None) -> str | None:
     """UTC, ISO 8601, ``Z``, no fractional seconds (JsonTimeInUTC, time_precision 0)."""
     if dt is None:

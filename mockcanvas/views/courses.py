@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..store.records import Account, Course, Enrollment, Section
-from .common import ViewContext, iso
+from .common import ViewContext, iso, reads_sis
 
 _ENROLLMENT_SHORT = {
     "StudentEnrollment": "student", "TeacherEnrollment": "teacher", "TaEnrollment": "ta",
@@ -59,7 +59,7 @@ def course_json(vc: ViewContext, course: Course) -> dict[str, Any]:
         "workflow_state": course.workflow_state,
         "restrict_enrollments_to_course_dates": False,
     }
-    if "read_sis" in rights or "manage_sis" in rights:
+    if reads_sis(rights):
         data["sis_course_id"] = course.sis_course_id
         data["integration_id"] = None
     if "manage_sis" in rights:
@@ -82,7 +82,7 @@ def section_json(vc: ViewContext, section: Section) -> dict[str, Any]:
         "restrict_enrollments_to_section_dates": False,
         "nonxlist_course_id": None,
     }
-    if "read_sis" in rights or "manage_sis" in rights:
+    if reads_sis(rights):
         data["sis_section_id"] = section.sis_section_id
         data["sis_course_id"] = course.sis_course_id if course else None
         data["integration_id"] = None
@@ -105,7 +105,7 @@ def account_json(vc: ViewContext, account: Account) -> dict[str, Any]:
         "default_group_storage_quota_mb": vc.store.settings.group_default_quota_mb,
         "default_time_zone": account.default_time_zone,
     }
-    if "read_sis" in rights or "manage_sis" in rights:
+    if reads_sis(rights):
         data["sis_account_id"] = account.sis_account_id
         data["integration_id"] = None
     if "manage_sis" in rights:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ..store.records import Group, GroupCategory, GroupMembership
-from .common import ViewContext, iso
+from .common import ViewContext, iso, reads_sis
 from .users import user_display_json, user_json
 
 GROUP_INCLUDES = ("users", "group_category", "permissions", "favorites", "html_url", "tabs",
@@ -58,7 +58,7 @@ def group_json(vc: ViewContext, group: Group, include: Iterable[str] = (),
         leader = s.get("users", group.leader_id)
         if leader is not None:
             data["leader"] = user_display_json(vc, leader, group.id)
-    if "read_sis" in ctx or "manage_sis" in ctx:
+    if reads_sis(ctx):
         data["sis_group_id"] = group.sis_group_id
     if "manage_sis" in ctx:
         data["sis_import_id"] = group.sis_import_id
@@ -123,7 +123,7 @@ def membership_json(vc: ViewContext, m: GroupMembership, *, just_created: bool |
     }
     if just_created is not None:
         data["just_created"] = just_created
-    if "read_sis" in ctx or "manage_sis" in ctx:
+    if reads_sis(ctx):
         data["sis_group_id"] = group.sis_group_id if group else None
     if "manage_sis" in ctx:
         data["sis_import_id"] = m.sis_import_id
@@ -148,7 +148,7 @@ def category_json(vc: ViewContext, cat: GroupCategory, includes: Iterable[str] =
         "is_member": _is_member(vc, cat),
         "non_collaborative": cat.non_collaborative,
     }
-    if "read_sis" in ctx or "manage_sis" in ctx:
+    if reads_sis(ctx):
         data["sis_group_category_id"] = cat.sis_group_category_id
     if "manage_sis" in ctx:
         data["sis_import_id"] = cat.sis_import_id

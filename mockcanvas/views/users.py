@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ..store.records import User
-from .common import ViewContext, iso_local
+from .common import ViewContext, iso_local, reads_sis
 
 DEFAULT_AVATAR = "/images/messages/avatar-50.png"
 
@@ -38,7 +38,7 @@ def user_json(vc: ViewContext, user: User, *, rights: frozenset[str] = frozenset
     }
     if user.pronouns:
         data["pronouns"] = user.pronouns
-    if "read_sis" in rights or "manage_sis" in rights:
+    if reads_sis(rights):
         data["sis_user_id"] = user.sis_user_id
         data["integration_id"] = user.integration_id
     if "manage_sis" in rights:
