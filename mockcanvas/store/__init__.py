@@ -80,6 +80,15 @@ class Store(Tables):
             raise NotFound()
         return rec
 
+    @staticmethod
+    def find_id(ref: Any) -> int | None:
+        """A plain integer path id, or None."""
+        if isinstance(ref, int):
+            return ref
+        if isinstance(ref, str) and _INT.match(ref.strip()):
+            return int(ref.strip())
+        return None
+
     def user_for_token(self, token: str) -> r.AccessToken | None:
         return self.tokens.get(token)
 

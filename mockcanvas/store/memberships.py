@@ -16,9 +16,9 @@ app/models/group_membership.rb) and ``GroupLeadership`` (app/models/group_leader
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..errors import MSG_GROUP_FULL, Invalid
+from ..errors import MSG_GROUP_FULL, Invalid, NotFound, Unauthorized
 from . import records as r
 
 if TYPE_CHECKING:
@@ -79,6 +79,8 @@ class MembershipOps:
                         changes["workflow_state"] = reset
                 if moderator is not None and existing.moderator != moderator:
                     changes["moderator"] = moderator
+                if changes.get("workflow_state") == "accepted" and self.is_full(group):
+                    raise Invalid.one("group_id", MSG_GROUP_FULL)
                 if changes:
                     self.s._update("memberships", existing, **changes, updated_at=self.s.now())
                     if changes.get("workflow_state") == "accepted":
@@ -143,3 +145,99 @@ class MembershipOps:
             return
         pick = accepted[0] if cat.auto_leader == "first" else self.s.rng.choice(accepted)
         self.s._update("groups", group, leader_id=pick.user_id, updated_at=self.s.now())
+
+    # -- the Group Memberships API (GroupMembershipsController + GroupMembership#set_policy) ----
+    def list_ids(self, viewer: r.User, group: r.Group, filter_states: list[str] | None) -> list[int]:
+        """Live memberships in id order; ``filter_states`` is intersected with the three listable
+        states, so only unknown states gives ``[]``. O(page) without a filter."""
+        self._require(viewer, group, "read_roster")
+        states = set(LISTABLE_STATES)
+        if filter_states is not None:
+            states &= set(filter_states)
+        if states == set(LISTABLE_STATES):
+            return self.live_ids(group.id)
+        if states == {"accepted"}:
+            return self.s.idx["memberships"]["accepted_by_group"].ids(group.id)
+        return [m.id for m in self.live(group.id) if m.workflow_state in states]
+
+    def find(self, viewer: r.User, group: r.Group, *, membership_ref: str | None = None,
+             user_ref: str | None = None) -> r.GroupMembership:
+        """``find_membership``: ``self`` for either id; a user id also in ``sis_user_id:`` form.
+        Deleted memberships are not found (``group.group_memberships`` excludes them)."""
+        m = None
+        if membership_ref == "self" or user_ref == "self":
+            m = self.of_pair(group.id, viewer.id)
+        elif membership_ref is not None:
+            rid = self.s.find_id(membership_ref)
+            cand = self.s.get("memberships", rid) if rid is not None else None
+            if cand is not None and cand.group_id == group.id and cand.workflow_state != "deleted":
+                m = cand
+        elif user_ref is not None:
+            user = self.s.find("users", user_ref)
+            m = self.of_pair(group.id, user.id)
+        if m is None:
+            raise NotFound()
+        return m
+
+    def can_create(self, actor: r.User, group: r.Group, user: r.User) -> bool:
+        policy = self.s.policy
+        cat = self.category(group)
+        if cat is not None and cat.is_communities:
+            # communities: users must initiate their own membership
+            return actor.id == user.id and "join" in policy.group_rights(actor, group)
+        if actor.id == user.id and "join" in policy.group_rights(actor, group):
+            return True
+        ctx = policy.context_rights(actor, group.context_type, group.context_id)
+        return "manage_groups_manage" in ctx and policy.can_participate(user, group.context_type, group.context_id)
+
+    def create(self, actor: r.User, group: r.Group, user: r.User) -> tuple[r.GroupMembership, bool]:
+        with self.s.lock:
+            if not self.can_create(actor, group, user):
+                raise Unauthorized()
+            return self.add_user(group, user)
+
+    def update(self, actor: r.User, m: r.GroupMembership, *, workflow_state: Any = None,
+               moderator: Any = None) -> r.GroupMembership:
+        """Only ``workflow_state=accepted`` and ``moderator`` are taken; other states are dropped."""
+        with self.s.lock:
+            group = self.s.get("groups", m.group_id)
+            self._require(actor, group, "manage")
+            flag = rails_boolean(moderator)
+            if workflow_state == "accepted" and m.workflow_state != "accepted":
+                if self.is_full(group):
+                    raise Invalid.one("group_id", MSG_GROUP_FULL)
+            if flag is not None and flag != m.moderator:
+                self.s._update("memberships", m, moderator=flag, updated_at=self.s.now())
+            if workflow_state == "accepted":
+                self.accept(m)
+            return m
+
+    def leave_or_remove(self, actor: r.User, m: r.GroupMembership) -> None:
+        """The member themselves when the group lets them ``leave``; anyone who may ``manage``."""
+        with self.s.lock:
+            group = self.s.get("groups", m.group_id)
+            member = self.s.get("users", m.user_id)
+            own = actor.id == m.user_id and "leave" in self.s.policy.group_rights(member, group)
+            if not own and "manage" not in self.s.policy.group_rights(actor, group):
+                raise Unauthorized()
+            self.remove(m)
+
+    def _require(self, user: r.User, group: r.Group, right: str) -> None:
+        if right not in self.s.policy.group_rights(user, group):
+            raise Unauthorized()
+
+
+LISTABLE_STATES = ("accepted", "invited", "requested")
+_RAILS_FALSE = {"0", "f", "false", "off", "F", "FALSE", "OFF", "False"}
+
+
+def rails_boolean(value: Any) -> bool | None:
+    """ActiveModel's boolean cast: blank is nil, a short list of strings is false, anything else
+    (even ``"bogus"``) is true."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    return str(value) not in _RAILS_FALSE

@@ -1,0 +1,85 @@
+"""Group Memberships API (GroupMembershipsController, app/controllers/group_memberships_controller.rb).
+
+Implemented: list (``filter_states[]``, paginated), show / update / leave-or-remove by membership id
+or by user id (``self`` and ``sis_user_id:`` forms), create (``user_id``, ``self`` allowed). The rules
+(who may add whom, the state ``join_level`` gives, auto-accept outside communities, the move between
+groups of a category, full groups, leadership) live in ``store/memberships.py``.
+
+Limitations: none known beyond the role model of ``store/policy.py``.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..errors import ParameterMissing
+from ..responses import params_of, render
+from ..store.records import Group, GroupMembership
+from ..views.groups import membership_json
+from ._common import current_user, paged, resolve_user, store_of, view_context
+from ._params import str_list
+
+routes = web.RouteTableDef()
+
+
+def _group(request: web.Request) -> Group:
+    return store_of(request).groups.find(request.match_info["group_id"])
+
+
+def _membership(request: web.Request, group: Group) -> GroupMembership:
+    info = request.match_info
+    return store_of(request).memberships.find(
+        current_user(request), group, membership_ref=info.get("membership_id"), user_ref=info.get("user_id"),
+    )
+
+
+@routes.get("/api/v1/groups/{group_id}/memberships")
+async def index(request: web.Request) -> web.Response:
+    store = store_of(request)
+    group = _group(request)
+    params = params_of(request)
+    states = str_list(params.get("filter_states")) if "filter_states" in params else None
+    ids = store.memberships.list_ids(current_user(request), group, states)
+    vc = view_context(request)
+    return paged(request, ids, lambda m: membership_json(vc, m), load=lambda i: store.get("memberships", i))
+
+
+@routes.get("/api/v1/groups/{group_id}/memberships/{membership_id}")
+@routes.get("/api/v1/groups/{group_id}/users/{user_id}")
+async def show(request: web.Request) -> web.Response:
+    group = _group(request)
+    m = _membership(request, group)
+    store_of(request).memberships._require(current_user(request), group, "read_roster")
+    return render(request, membership_json(view_context(request), m))
+
+
+@routes.post("/api/v1/groups/{group_id}/memberships")
+async def create(request: web.Request) -> web.Response:
+    group = _group(request)
+    ref = params_of(request).get("user_id")
+    if ref is None or ref == "":
+        raise ParameterMissing("user_id")
+    user = resolve_user(request, str(ref))
+    m, just_created = store_of(request).memberships.create(current_user(request), group, user)
+    return render(request, membership_json(view_context(request), m, just_created=just_created))
+
+
+@routes.put("/api/v1/groups/{group_id}/memberships/{membership_id}")
+@routes.put("/api/v1/groups/{group_id}/users/{user_id}")
+async def update(request: web.Request) -> web.Response:
+    group = _group(request)
+    m = _membership(request, group)
+    params = params_of(request)
+    src = params.get("membership") if isinstance(params.get("membership"), dict) else params
+    store_of(request).memberships.update(current_user(request), m, workflow_state=src.get("workflow_state"),
+                                         moderator=src.get("moderator"))
+    return render(request, membership_json(view_context(request), m))
+
+
+@routes.delete("/api/v1/groups/{group_id}/memberships/{membership_id}")
+@routes.delete("/api/v1/groups/{group_id}/users/{user_id}")
+async def destroy(request: web.Request) -> web.Response:
+    group = _group(request)
+    m = _membership(request, group)
+    store_of(request).memberships.leave_or_remove(current_user(request), m)
+    return render(request, {"ok": True})
