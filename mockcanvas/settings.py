@@ -17,6 +17,9 @@ class Settings:
     group_default_quota_mb: int = 50
     # the largest file the mock keeps in memory for one upload
     max_upload_bytes: int = 50 * 1024 * 1024
+    # when asynchronous jobs (category assignment, CSV import) run: background (as Canvas),
+    # immediate, manual, polls:N or fail:MESSAGE (see store/progress.py)
+    progress_policy: str = "background"
     # Fail fast in tests: remember unknown /api/v1 routes and 500s so the pytest plugin can fail
     # the test that caused them.
     record_problems: bool = True

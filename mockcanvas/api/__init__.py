@@ -1,5 +1,6 @@
 """Route tables, one per resource module; ``create_app`` adds them all."""
 
-from . import control, files, groups, memberships, people
+from . import categories, control, files, groups, memberships, people, progress
 
-ROUTE_TABLES = [groups.routes, memberships.routes, people.routes, files.routes, control.routes]
+ROUTE_TABLES = [groups.routes, memberships.routes, categories.routes, progress.routes, people.routes,
+                files.routes, control.routes]

@@ -17,11 +17,13 @@ from ..errors import NotFound
 from ..settings import Settings
 from . import records as r
 from .base import Tables
+from .categories import CategoryOps
 from .files import FileOps
 from .groups import GroupOps
 from .memberships import MembershipOps
 from .people import PeopleOps
 from .policy import Policy
+from .progress import ProgressOps
 
 __all__ = ["Store", "r"]
 
@@ -48,6 +50,8 @@ class Store(Tables):
         self.groups = GroupOps(self)
         self.memberships = MembershipOps(self)
         self.files = FileOps(self)
+        self.categories = CategoryOps(self)
+        self.progress = ProgressOps(self, self.settings.progress_policy)
 
     def now(self):
         return self.clock.now()
@@ -58,6 +62,7 @@ class Store(Tables):
 
     def _after_rollback(self) -> None:
         self.rng = random.Random(self.seed)
+        self.progress.reset()
 
     # -- lookups ---------------------------------------------------------------------------
     def find(self, table: str, ref: Any, *, live: bool = True) -> Any:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, insort
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from copy import copy
 from dataclasses import dataclass
 from typing import Any
@@ -166,6 +167,12 @@ def _index_specs() -> dict[str, dict[str, SortedIndex | UniqueIndex]]:
         "stream_items": {
             "by_group": SortedIndex(lambda s: s.group_id, lambda s: (s.id,)),
         },
+        "progresses": {
+            # pending progresses of a context (a category's current assignment or import)
+            "pending_by_context": SortedIndex(
+                lambda p: (p.context_type, p.context_id) if p.pending else None, lambda p: (p.id,)
+            ),
+        },
     }
 
 
@@ -188,6 +195,7 @@ class Tables:
         self._dirty: set[tuple[str, int]] = set()
         self._tokens_dirty = False
         self._snapshot: _Snapshot | None = None
+        self._undo: list[tuple] | None = None  # set inside atomic(): how to undo each write
 
     # -- ids -------------------------------------------------------------------------------
     def next_id(self, table: str) -> int:
@@ -216,6 +224,8 @@ class Tables:
         rows[rec.id] = rec
         self._index(table, rec)
         self._dirty.add((table, rec.id))
+        if self._undo is not None:
+            self._undo.append(("insert", table, rec))
         return rec
 
     def _update(self, table: str, rec: Any, **changes: Any) -> dict[str, tuple[Any, Any]]:
@@ -223,6 +233,8 @@ class Tables:
         changed = {k: (getattr(rec, k), v) for k, v in changes.items() if getattr(rec, k) != v}
         if not changed:
             return changed
+        if self._undo is not None:
+            self._undo.append(("update", table, rec, {k: old for k, (old, _) in changed.items()}))
         self._unindex(table, rec)
         for k, (_, v) in changed.items():
             setattr(rec, k, v)
@@ -233,6 +245,35 @@ class Tables:
     def _put_token(self, tok: r.AccessToken) -> None:
         self.tokens[tok.token] = tok
         self._tokens_dirty = True
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """All or nothing: if the block raises, every row it inserted or changed is put back.
+
+        Used for background jobs (assignment, CSV import), which must leave the store consistent
+        when they fail halfway."""
+        with self.lock:
+            outer = self._undo
+            self._undo = []
+            try:
+                yield
+            except BaseException:
+                for entry in reversed(self._undo):
+                    if entry[0] == "insert":
+                        _, table, rec = entry
+                        self._unindex(table, rec)
+                        self.rows[table].pop(rec.id, None)
+                    else:
+                        _, table, rec, old = entry
+                        self._unindex(table, rec)
+                        for k, v in old.items():
+                            setattr(rec, k, v)
+                        self._index(table, rec)
+                raise
+            finally:
+                done, self._undo = self._undo, outer
+                if outer is not None:
+                    outer.extend(done)
 
     # -- snapshot / rollback ---------------------------------------------------------------
     def snapshot(self) -> None:

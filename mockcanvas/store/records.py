@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 ENROLLMENT_TYPES = (
     "StudentEnrollment",
@@ -220,6 +221,28 @@ class StreamItem:
     updated_at: datetime | None = None
 
 
+@dataclass(slots=True)
+class Progress:
+    """An asynchronous job's progress (app/models/progress.rb)."""
+
+    id: int
+    context_type: str
+    context_id: int
+    tag: str
+    user_id: int | None = None
+    completion: float = 0.0
+    workflow_state: str = "queued"  # queued -> running -> completed | failed; queued -> canceled
+    message: str | None = None
+    results: Any = None
+    polls: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.workflow_state in ("queued", "running", "waiting_for_external_tool")
+
+
 TABLES: dict[str, type] = {
     "accounts": Account,
     "users": User,
@@ -232,4 +255,5 @@ TABLES: dict[str, type] = {
     "memberships": GroupMembership,
     "attachments": Attachment,
     "stream_items": StreamItem,
+    "progresses": Progress,
 }

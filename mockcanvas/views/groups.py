@@ -10,6 +10,7 @@ from typing import Any, Iterable
 
 from ..store.records import Group, GroupCategory, GroupMembership
 from .common import ViewContext, iso, reads_sis
+from .progress import progress_json
 from .users import user_display_json, user_json
 
 GROUP_INCLUDES = ("users", "group_category", "permissions", "favorites", "html_url", "tabs",
@@ -153,6 +154,12 @@ def category_json(vc: ViewContext, cat: GroupCategory, includes: Iterable[str] =
     if "manage_sis" in ctx:
         data["sis_import_id"] = cat.sis_import_id
     includes = set(includes)
+    if "progress_url" in includes:
+        current = s.progress.current("GroupCategory", cat.id)
+        if current is not None:
+            data["progress"] = progress_json(vc, current)
+    if "unassigned_users_count" in includes:
+        data["unassigned_users_count"] = len(s.categories.unassigned(cat))
     if "groups_count" in includes:
         data["groups_count"] = len(s.idx["groups"]["by_category"].keys(cat.id))
     if "groups" in includes:

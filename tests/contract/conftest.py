@@ -34,7 +34,7 @@ Setting only one of URL / teacher token is a usage error, not a silent fall-back
 Fixtures: ``target`` (where and who), ``teacher`` / ``student`` / ``student2`` / ``admin``
 (``canvasapi.Canvas`` clients), ``course_id``, ``account_id``, ``mock_store``, ``mock_only``, ``http_log``
 (records every request/response a client makes, for asserting on URLs and headers),
-``created_groups``.
+``created_groups``, ``mock_user_client`` (a client for any user of the mock's world).
 """
 
 from __future__ import annotations
@@ -167,6 +167,21 @@ def student2(target: Target, mock_only: None) -> Canvas:
 @pytest.fixture
 def admin(target: Target) -> Canvas:
     return target.client("admin")
+
+
+@pytest.fixture
+def mock_user_client(target: Target, mock_store: Any):
+    """``canvas = mock_user_client(user_id)``: a ``canvasapi.Canvas`` acting as that user of the
+    mock's world (a token is added to the store; rolled back before the next test). Skips
+    against a real Canvas, where only the tokens of the environment exist."""
+
+    def make(user_id: int) -> Canvas:
+        token = f"contract-user-{user_id}-token"
+        if mock_store.user_for_token(token) is None:
+            mock_store.add_token(token, user_id)
+        return target.client_for_token(token)
+
+    return make
 
 
 @pytest.fixture
