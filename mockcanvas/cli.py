@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "the api_auth_error_updates feature flag")
     serve.add_argument("--shard-id", type=int, default=0, metavar="N",
                        help="shard of global ids (global = N * 10**13 + local id; default 0)")
+    serve.add_argument("--progress-policy", default="background", metavar="POLICY",
+                       help="when async jobs (category assignment, CSV import) run: background (default, "
+                            "as Canvas), immediate, manual, polls:N or fail:MESSAGE")
     return parser
 
 
@@ -54,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve_command(args: argparse.Namespace) -> int:
     from .seed import WorldError, load_world
     from .settings import Settings
+    from .store.progress import parse_policy
 
     if not 0 <= args.port <= 65535:
         print(f"mockcanvas: error: --port must be 0..65535, not {args.port}", file=sys.stderr)
@@ -61,7 +65,13 @@ def _serve_command(args: argparse.Namespace) -> int:
     if args.shard_id < 0:
         print(f"mockcanvas: error: --shard-id must be >= 0, not {args.shard_id}", file=sys.stderr)
         return 2
-    settings = Settings(auth_error_status=args.auth_error_status, shard_id=args.shard_id)
+    try:
+        parse_policy(args.progress_policy)
+    except ValueError as e:
+        print(f"mockcanvas: error: --progress-policy: {e}", file=sys.stderr)
+        return 2
+    settings = Settings(auth_error_status=args.auth_error_status, shard_id=args.shard_id,
+                        progress_policy=args.progress_policy)
     try:
         store = load_world(args.fixtures or None, settings=settings)
     except WorldError as e:

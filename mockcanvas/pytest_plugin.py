@@ -38,6 +38,7 @@ except ImportError:  # canvas_client then explains what to install
 MARKER = "canvas_world"
 INI_WORLD = "mockcanvas_world"
 
+PROGRESS_MARKER = "canvas_progress"
 WorldKey = tuple[str, ...]  # resolved paths; () is the built-in default world
 
 # (label, problems list) of every app a test is talking to, to check after the test
@@ -56,6 +57,23 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{MARKER}(*paths): mockcanvas world YAML file(s) for this test, class or module "
         "(relative to the rootdir; none: the built-in world)",
     )
+    config.addinivalue_line(
+        "markers",
+        f"{PROGRESS_MARKER}(policy): when async jobs run in this test: background, immediate, manual, "
+        "polls:N or fail:MESSAGE (mockcanvas)",
+    )
+
+
+def _apply_progress_marker(request: pytest.FixtureRequest, store: Store) -> None:
+    """After the rollback (which restores the server's default policy), the test's own policy."""
+    marker = request.node.get_closest_marker(PROGRESS_MARKER)
+    if marker is not None:
+        if len(marker.args) != 1:
+            raise pytest.UsageError(f"{PROGRESS_MARKER}() takes one policy, e.g. 'manual'")
+        try:
+            store.progress.set_policy(marker.args[0])
+        except ValueError as exc:
+            raise pytest.UsageError(str(exc)) from None
 
 
 class _Worlds:
@@ -165,7 +183,8 @@ def _mockcanvas_world_key(request: pytest.FixtureRequest) -> WorldKey:
 
 
 @pytest.fixture
-def canvas_store(_mockcanvas_worlds: _Worlds, _mockcanvas_world_key: WorldKey) -> Store:
+def canvas_store(request: pytest.FixtureRequest, _mockcanvas_worlds: _Worlds,
+                 _mockcanvas_world_key: WorldKey) -> Store:
     """The test's world as a :class:`mockcanvas.Store`, exactly as loaded.
 
     The world comes from the ``canvas_world`` marker, else the ``mockcanvas_world`` ini option,
@@ -177,6 +196,7 @@ def canvas_store(_mockcanvas_worlds: _Worlds, _mockcanvas_world_key: WorldKey) -
     store = _mockcanvas_worlds.store(_mockcanvas_world_key)
     with store.lock:
         store.rollback()
+    _apply_progress_marker(request, store)
     return store
 
 
@@ -192,6 +212,7 @@ def canvas_server(request: pytest.FixtureRequest, _mockcanvas_worlds: _Worlds,
     """
     server = _mockcanvas_worlds.server(_mockcanvas_world_key)
     server.reset()
+    _apply_progress_marker(request, server.store)
     _watch(request, server.url, server.problems)
     yield server
     _fail_on_late_problems(server.problems)

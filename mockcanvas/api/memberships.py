@@ -16,7 +16,8 @@ from ..errors import ParameterMissing
 from ..responses import params_of, render
 from ..store.records import Group, GroupMembership
 from ..views.groups import membership_json
-from ._common import current_user, paged, resolve_user, store_of, view_context
+from ..pagination import paginate
+from ._common import _page_args, base_url, current_user, page_response, resolve_user, store_of, view_context
 from ._params import str_list
 
 routes = web.RouteTableDef()
@@ -41,7 +42,12 @@ async def index(request: web.Request) -> web.Response:
     states = str_list(params.get("filter_states")) if "filter_states" in params else None
     ids = store.memberships.list_ids(current_user(request), group, states)
     vc = view_context(request)
-    return paged(request, ids, lambda m: membership_json(vc, m), load=lambda i: store.get("memberships", i))
+    # the links come from the route helper of the group (``polymorphic_url([:api_v1, @group,
+    # :memberships])``): the group's id, even when the path named it by ``sis_group_id:``
+    args = _page_args(request, 0)
+    args["base_url"] = f"{base_url(request)}/api/v1/groups/{group.id}/memberships"
+    page = paginate(ids, load=lambda i: store.get("memberships", i), **args)
+    return page_response(request, page, lambda m: membership_json(vc, m))
 
 
 @routes.get("/api/v1/groups/{group_id}/memberships/{membership_id}")

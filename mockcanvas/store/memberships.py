@@ -8,10 +8,13 @@ app/models/group_membership.rb) and ``GroupLeadership`` (app/models/group_leader
 * a user already in the group gets the existing membership back (``just_created`` false); one
   not yet accepted has its state reset as for a new membership;
 * a group is full at ``max_membership`` accepted members (else the category's ``group_limit``);
-  student-organized groups are never full;
+  student-organized groups are never full; only a *new* membership (in any state) is refused
+  by a full group (``validate_within_group_limit`` checks ``new_record?``), so re-adding or
+  accepting an existing one is not;
 * in a category without multiple memberships, joining a group soft-deletes the user's other
   memberships there (the user is moved, no error);
-* a leader who leaves is cleared; with ``auto_leader`` a new leader is chosen.
+* a leader who leaves is cleared; with ``auto_leader``, whenever a membership changes and
+  nobody leads the group, a leader is chosen.
 """
 
 from __future__ import annotations
@@ -70,7 +73,8 @@ class MembershipOps:
             existing = self.of_pair(group.id, user.id)
             if existing is not None:
                 # ``member.workflow_state = new_record_state unless member.active?`` (then
-                # auto_join again); the moderator flag only when given explicitly
+                # auto_join again); the moderator flag only when given explicitly. Not a new
+                # record, so ``validate_within_group_limit`` does not apply.
                 changes: dict = {}
                 reset = state or _STATE_FOR_JOIN_LEVEL.get(group.join_level)
                 if existing.workflow_state != "accepted" and reset:
@@ -79,17 +83,18 @@ class MembershipOps:
                         changes["workflow_state"] = reset
                 if moderator is not None and existing.moderator != moderator:
                     changes["moderator"] = moderator
-                if changes.get("workflow_state") == "accepted" and self.is_full(group):
-                    raise Invalid.one("group_id", MSG_GROUP_FULL)
                 if changes:
                     self.s._update("memberships", existing, **changes, updated_at=self.s.now())
                     if changes.get("workflow_state") == "accepted":
                         self._after_accept(group, existing)
+                    else:
+                        self._member_changed(group, existing)
                 return existing, False
             new_state = state or _STATE_FOR_JOIN_LEVEL.get(group.join_level, "invited")
             if auto_join:
                 new_state = "accepted"
-            if new_state == "accepted" and self.is_full(group):
+            # validate_within_group_limit: ``new_record? && group.full?``, whatever the state
+            if self.is_full(group):
                 raise Invalid.one("group_id", MSG_GROUP_FULL)
             now = self.s.now()
             m = self.s.insert(
@@ -98,14 +103,15 @@ class MembershipOps:
             )
             if new_state == "accepted":
                 self._after_accept(group, m)
+            else:
+                self._member_changed(group, m)
             return m, True
 
     def accept(self, m: r.GroupMembership) -> None:
+        """An existing membership becomes accepted: no limit check (not a new record)."""
         group = self.s.get("groups", m.group_id)
         if m.workflow_state == "accepted":
             return
-        if self.is_full(group):
-            raise Invalid.one("group_id", MSG_GROUP_FULL)
         self.s._update("memberships", m, workflow_state="accepted", updated_at=self.s.now())
         self._after_accept(group, m)
 
@@ -120,8 +126,7 @@ class MembershipOps:
                 og = self.s.get("groups", other.group_id)
                 if og is not None and og.group_category_id == cat.id and og.workflow_state != "deleted":
                     self.remove(other)
-        if cat is not None and cat.auto_leader and group.leader_id is None:
-            self.choose_leader(group)
+        self._member_changed(group, m)
 
     def remove(self, m: r.GroupMembership) -> None:
         """Soft-delete a membership; clear (and maybe re-choose) the group's leader."""
@@ -130,11 +135,18 @@ class MembershipOps:
                 return
             self.s._update("memberships", m, workflow_state="deleted", updated_at=self.s.now())
             group = self.s.get("groups", m.group_id)
-            if group is not None and group.leader_id == m.user_id:
-                self.s._update("groups", group, leader_id=None, updated_at=self.s.now())
-                cat = self.category(group)
-                if cat is not None and cat.auto_leader:
-                    self.choose_leader(group)
+            if group is not None:
+                self._member_changed(group, m)
+
+    def _member_changed(self, group: r.Group, m: r.GroupMembership) -> None:
+        """GroupLeadership#member_changed_event, run after every membership save: a leader whose
+        membership is gone is cleared; then, with ``auto_leader`` set and nobody leading, one is
+        chosen (even when the change was someone else's)."""
+        if m.workflow_state == "deleted" and group.leader_id == m.user_id:
+            self.s._update("groups", group, leader_id=None, updated_at=self.s.now())
+        cat = self.category(group)
+        if cat is not None and cat.auto_leader and group.leader_id is None:
+            self.choose_leader(group)
 
     def choose_leader(self, group: r.Group) -> None:
         """GroupLeadership#revert_leadership / auto_assign: 'first' takes the earliest accepted
@@ -203,13 +215,14 @@ class MembershipOps:
             group = self.s.get("groups", m.group_id)
             self._require(actor, group, "manage")
             flag = rails_boolean(moderator)
-            if workflow_state == "accepted" and m.workflow_state != "accepted":
-                if self.is_full(group):
-                    raise Invalid.one("group_id", MSG_GROUP_FULL)
-            if flag is not None and flag != m.moderator:
+            # ``@membership.update(attrs)``: not a new record, so no group limit check
+            changed = flag is not None and flag != m.moderator
+            if changed:
                 self.s._update("memberships", m, moderator=flag, updated_at=self.s.now())
-            if workflow_state == "accepted":
+            if workflow_state == "accepted" and m.workflow_state != "accepted":
                 self.accept(m)
+            elif changed:
+                self._member_changed(group, m)
             return m
 
     def leave_or_remove(self, actor: r.User, m: r.GroupMembership) -> None:
@@ -228,16 +241,20 @@ class MembershipOps:
 
 
 LISTABLE_STATES = ("accepted", "invited", "requested")
-_RAILS_FALSE = {"0", "f", "false", "off", "F", "FALSE", "OFF", "False"}
+# ActiveModel::Type::Boolean::FALSE_VALUES (strings; ``false`` and ``0`` are handled below)
+_RAILS_FALSE = frozenset({"0", "f", "F", "false", "FALSE", "off", "OFF"})
 
 
 def rails_boolean(value: Any) -> bool | None:
-    """ActiveModel's boolean cast: blank is nil, a short list of strings is false, anything else
-    (even ``"bogus"``) is true."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """ActiveModel's boolean cast: ``nil`` and ``""`` are nil, ``false``, ``0`` and a short list of
+    strings are false, anything else is true: ``"bogus"``, ``" "``, ``"False"`` and ``0.0`` too
+    (``FALSE_VALUES.include?`` is exact)."""
+    if value is None or value == "":
         return None
     if isinstance(value, bool):
         return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
         return value != 0
-    return str(value) not in _RAILS_FALSE
+    if isinstance(value, str):
+        return value not in _RAILS_FALSE
+    return True

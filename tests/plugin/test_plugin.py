@@ -247,3 +247,39 @@ def test_broken_world_is_an_error_naming_the_problem(pytester: pytest.Pytester) 
     """)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*broken.yaml: enrollments[[]1[]].user: no user 'bob'*"])
+
+
+def test_canvas_progress_marker_sets_the_policy_for_one_test(pytester):
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.canvas_progress("manual")
+        def test_manual(canvas_store):
+            assert canvas_store.progress.policy == "manual"
+
+        def test_default_again(canvas_server):
+            assert canvas_server.store.progress.policy == "background"
+
+        @pytest.mark.canvas_progress("polls:2")
+        def test_polls_with_server(canvas_server):
+            assert canvas_server.store.progress.policy == "polls:2"
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)
+
+
+def test_canvas_progress_marker_rejects_an_unknown_policy(pytester):
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.canvas_progress("sometimes")
+        def test_x(canvas_store):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*unknown progress policy 'sometimes'*"])
