@@ -250,8 +250,7 @@ def test_broken_world_is_an_error_naming_the_problem(pytester: pytest.Pytester) 
 
 
 def test_canvas_progress_marker_sets_the_policy_for_one_test(pytester):
-    pytester.makepyfile(
-        """
+    result = run(pytester, test_progress_marker="""
         import pytest
 
         @pytest.mark.canvas_progress("manual")
@@ -264,22 +263,17 @@ def test_canvas_progress_marker_sets_the_policy_for_one_test(pytester):
         @pytest.mark.canvas_progress("polls:2")
         def test_polls_with_server(canvas_server):
             assert canvas_server.store.progress.policy == "polls:2"
-        """
-    )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    """)
     result.assert_outcomes(passed=3)
 
 
 def test_canvas_progress_marker_rejects_an_unknown_policy(pytester):
-    pytester.makepyfile(
-        """
+    result = run(pytester, test_bad_marker="""
         import pytest
 
         @pytest.mark.canvas_progress("sometimes")
         def test_x(canvas_store):
             pass
-        """
-    )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    """)
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*unknown progress policy 'sometimes'*"])
