@@ -127,7 +127,9 @@ class CategoryOps:
         name = params.get("name")
         if name is not None or cat is None:
             name = "" if name is None else str(name)
-            if not name.strip():
+            if cat is not None and name == cat.name and name.strip():
+                pass  # validates_each :name runs only when the name changed (or is blank)
+            elif not name.strip():
                 invalid.add("name", E.MSG_NAME_REQUIRED)
             elif len(name) > MAX_NAME:
                 invalid.add("name", "Enter a shorter category name")
@@ -154,7 +156,10 @@ class CategoryOps:
         count, assign = 0, False
         if context_type == "Course":
             split = params.get("split_group_count")
-            if self_signup is None and split not in (None, ""):
+            split_enabled = str(params.get("split_groups", "1")) != "0"
+            if self_signup is None and not split_enabled:
+                count = 0  # Params#create_group_count: nil when split_groups is "0"
+            elif self_signup is None and split not in (None, ""):
                 count = optional_int(split) or 0
             else:
                 count = optional_int(params.get("create_group_count")) or 0
@@ -167,19 +172,24 @@ class CategoryOps:
 
     @staticmethod
     def _self_signup(params: dict[str, Any]) -> str | None:
-        if "self_signup" in params:
-            return _choice(params.get("self_signup"), ("enabled", "restricted"))
+        # Params#self_signup: a valid self_signup wins; otherwise the legacy booleans decide
+        chosen = _choice(params.get("self_signup"), ("enabled", "restricted"))
+        if chosen is not None:
+            return chosen
         if to_bool(params.get("enable_self_signup"), False):
             return "restricted" if to_bool(params.get("restrict_self_signup"), False) else "enabled"
         return None
 
     @staticmethod
     def _auto_leader(params: dict[str, Any]) -> str | None:
-        if "auto_leader" in params:
-            return _choice(params.get("auto_leader"), ("first", "random"))
-        if to_bool(params.get("enable_auto_leader"), False):
+        # Params#auto_leader: enable_auto_leader, when sent, decides (false -> null, true ->
+        # auto_leader_type; Canvas raises a 500 for a bad type, here it becomes null); otherwise
+        # auto_leader
+        if params.get("enable_auto_leader") is not None:
+            if not to_bool(params.get("enable_auto_leader"), False):
+                return None
             return _choice(params.get("auto_leader_type"), ("first", "random"))
-        return None
+        return _choice(params.get("auto_leader"), ("first", "random"))
 
     def _check_sis(self, actor: r.User, ctx: frozenset[str], params: dict[str, Any], cat: r.GroupCategory | None,
                    update: bool) -> str | None:
@@ -241,11 +251,12 @@ class CategoryOps:
             return cat
 
     def _create_groups(self, cat: r.GroupCategory, count: int) -> list[r.Group]:
-        existing = len(self.s.idx["groups"]["by_category"].keys(cat.id))
+        # GroupCategory#create_groups: "#{name.singularize} #{idx + 1}", numbered from 1 even
+        # when the category already has groups (so names may repeat, as in Canvas)
         base = singular(cat.name)
         now = self.s.now()
         return [
-            self.s.insert("groups", name=f"{base} {existing + n}", context_type=cat.context_type,
+            self.s.insert("groups", name=f"{base} {n}", context_type=cat.context_type,
                           context_id=cat.context_id, root_account_id=cat.root_account_id,
                           group_category_id=cat.id, max_membership=cat.group_limit,
                           storage_quota_mb=self.s.settings.group_default_quota_mb, created_at=now, updated_at=now)
@@ -364,16 +375,20 @@ class CategoryOps:
             rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), strict=True))
         except csv.Error:
             raise ValueError("Malformed CSV") from None
-        students = {u.id for u in self.candidates(cat)}
+        students = {u.id: u for u in self.candidates(cat)}
         seen: set[int] = set()
         added = 0
         for row in rows:
-            row = {(k or "").strip(): (v or "").strip() for k, v in row.items() if isinstance(v, str) or v is None}
-            user = self._import_user(row)
-            if user is None or user.id not in students or user.id in seen:
-                continue
+            # PARSE_ARGS: headers downcased, fields stripped, blank fields nil
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()
+                   if isinstance(v, str) or v is None}
+            # create_groups_and_members: the group first (so a new group_name makes its group
+            # even when the row's user is unknown), then the user
             group = self._import_group(cat, row)
             if group is None:
+                continue
+            user = self._import_user(row, students)
+            if user is None or user.id in seen:
                 continue
             seen.add(user.id)
             for k in self.s.idx["groups"]["by_category"].keys(cat.id):
@@ -387,41 +402,47 @@ class CategoryOps:
                 added += 1
         return {"memberships_added": added}
 
-    def _import_user(self, row: dict[str, str]) -> r.User | None:
-        if row.get("canvas_user_id", "").isdigit():
-            return self.s.get("users", int(row["canvas_user_id"]))
+    def _import_user(self, row: dict[str, str], students: dict[int, r.User]) -> r.User | None:
+        """user_from_row: among the context's students, by canvas_user_id, else SIS user_id, else
+        login_id (each tried when the one before found nobody)."""
+        uid = row.get("canvas_user_id", "")
+        if uid.isdigit() and int(uid) in students:
+            return students[int(uid)]
         for col, index in (("user_id", "by_sis"), ("login_id", "by_login")):
             if row.get(col):
                 key = row[col].casefold() if index == "by_login" else row[col]
-                uid = self.s.idx["users"][index].get(key)
-                return self.s.get("users", uid) if uid is not None else None
+                found = self.s.idx["users"][index].get(key)
+                if found is not None and found in students:
+                    return students[found]
         return None
 
     def _import_group(self, cat: r.GroupCategory, row: dict[str, str]) -> r.Group | None:
-        if row.get("canvas_group_id", "").isdigit():
-            g = self.s.get("groups", int(row["canvas_group_id"]))
-            if g is None or g.group_category_id != cat.id:
-                return None
-            if g.workflow_state == "deleted":
-                self.s._update("groups", g, workflow_state="available", deleted_at=None)
-            return g
-        if row.get("group_id"):
-            gid = self.s.idx["groups"]["by_sis"].get(row["group_id"])
-            g = self.s.get("groups", gid) if gid is not None else None
-            return g if g is not None and g.group_category_id == cat.id else None
+        """group_from_row: the category's group by canvas_group_id, else by SIS group_id (a
+        deleted one is restored), else its active group named group_name, else a new group of
+        that name."""
+        in_category = [g for g in self.s.all("groups") if g.group_category_id == cat.id]
+        g = None
+        gid = row.get("canvas_group_id", "")
+        if gid.isdigit():
+            g = next((x for x in in_category if x.id == int(gid)), None)
+        if g is None and row.get("group_id"):
+            g = next((x for x in sorted(in_category, key=lambda x: x.id)
+                      if x.sis_group_id == row["group_id"]), None)
+        if g is not None and g.workflow_state == "deleted":
+            self.s._update("groups", g, workflow_state="available", deleted_at=None)
         name = row.get("group_name")
-        if not name:
-            return None
-        for k in self.s.idx["groups"]["by_category"].keys(cat.id):
-            g = self.s.get("groups", k[-1])
-            if g.name == name:
-                return g
-        now = self.s.now()
-        return self.s.insert("groups", name=name, context_type=cat.context_type, context_id=cat.context_id,
-                             root_account_id=cat.root_account_id, group_category_id=cat.id,
-                             max_membership=cat.group_limit, storage_quota_mb=self.s.settings.group_default_quota_mb,
-                             created_at=now, updated_at=now)
-
+        if g is None and name:
+            for k in self.s.idx["groups"]["by_category"].keys(cat.id):
+                x = self.s.get("groups", k[-1])
+                if x.name == name:
+                    return x
+            now = self.s.now()
+            g = self.s.insert("groups", name=name, context_type=cat.context_type, context_id=cat.context_id,
+                              root_account_id=cat.root_account_id, group_category_id=cat.id,
+                              max_membership=cat.group_limit,
+                              storage_quota_mb=self.s.settings.group_default_quota_mb,
+                              created_at=now, updated_at=now)
+        return g
 
 def _to_sentence(items: list[str]) -> str:
     """Array#to_sentence: "A", "A and B", "A, B, and C"."""

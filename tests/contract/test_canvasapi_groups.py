@@ -20,12 +20,10 @@ Covered canvasapi calls (and the requests they make):
   ``InvalidAccessToken`` (401 with ``WWW-Authenticate``), ``Unauthorized`` (401 without it),
   ``BadRequest`` (400).
 
-Not covered, because the mock does not implement them yet (a later issue): group categories
-(``Course.create_group_category``, ``Canvas.get_group_category``, ``GroupCategory.*``) and
-memberships (``Group.get_memberships``, ``Group.create_membership``, ``Group.update_membership``,
-``Group.remove_user``, ``Group.remove_self``); nor the group sub-resources canvasapi offers that
-are not Groups-API routes (front page, pages, discussion topics, folders, tabs, collaborations,
-content migrations/exports, external feeds, usage rights).
+Memberships and group categories have their own modules (``test_canvasapi_memberships.py``,
+``test_canvasapi_categories.py``). Not covered: the group sub-resources canvasapi offers that are
+not Groups-API routes (front page, pages, discussion topics, folders, tabs, collaborations, content
+migrations/exports, external feeds, usage rights).
 
 A canvasapi quirk these tests pin down: list methods put their kwargs in ``_kwargs`` and
 ``PaginatedList`` then appends its own ``per_page=100``, so ``course.get_groups(per_page=2)``

@@ -18,7 +18,9 @@ Covered canvasapi calls (and the requests they make):
   ``GroupMembership.remove_self()`` and ``GroupMembership.remove_user(user)`` (see the quirk below);
 * ``Group.invite`` (``POST /groups/:id/invite``) cross-checked with ``get_memberships``;
 * around them ``Canvas.get_group`` (members_count, leader), ``CurrentUser.get_groups``,
-  ``Group.get_users``.
+  ``Group.get_users``, and to arrange a self-signup category of the test's own
+  ``Course.create_group_category`` and ``GroupCategory.create_group`` (``GroupCategory.delete``
+  at teardown against a real Canvas).
 
 A canvasapi quirk these tests pin down: ``GroupMembership.remove_self`` and
 ``GroupMembership.remove_user`` build their URL from the membership's **own id** in the group's
@@ -31,7 +33,8 @@ showing the quirk once).
 On the mock, every mutating call is also checked in the store (``store.memberships.of_pair``,
 ``accepted_count``, the rows of ``store.rows["memberships"]``). Against a real Canvas (see
 ``conftest.py``) the tests that rely on the default world or on the store are skipped; the others
-work in community groups the teacher creates (and deletes afterwards) and need the student token.
+work in community groups, or a self-signup category of the course, that the teacher creates (and
+deletes afterwards), and need the student token (a student of ``MOCKCANVAS_REAL_COURSE_ID``).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from canvasapi.exceptions import BadRequest, ResourceDoesNotExist, Unauthorized
+from canvasapi.exceptions import BadRequest, CanvasException, ResourceDoesNotExist, Unauthorized
 from canvasapi.group import Group, GroupMembership
 from canvasapi.paginated_list import PaginatedList
 from canvasapi.util import combine_kwargs
@@ -639,3 +642,54 @@ def test_invite_cross_checked_with_get_memberships(teacher, student, new_communi
     assert group.id in [g.id for g in student.get_current_user().get_groups()]
     assert row(mock_store, group.id, STUDENT_ID).workflow_state == "accepted"
     assert accepted(mock_store, group.id) == 2
+
+
+# -- a category of its own (runs against a real Canvas too) -----------------------------------
+@pytest.fixture
+def signup_category(target, teacher, course_id):
+    """A self-signup category (auto_leader "first") with two groups in the course, made by the
+    teacher; against a real Canvas it is deleted (with its groups) at teardown."""
+    made = []
+
+    def make():
+        course = teacher.get_course(course_id)
+        cat = course.create_group_category("Contract Sign-up Teams", self_signup="enabled",
+                                           auto_leader="first")
+        made.append(cat)
+        return cat, cat.create_group(name="Contract Team A"), cat.create_group(name="Contract Team B")
+
+    yield make
+    if not target.is_mock:
+        for cat in made:
+            try:
+                cat.delete()
+            except CanvasException:
+                pass
+
+
+def test_signing_up_moves_the_student_and_the_leadership(target, teacher, student, signup_category):
+    cat, team_a, team_b = signup_category()
+    assert (cat.self_signup, cat.auto_leader) == ("enabled", "first")
+    sam = student.get_current_user()
+
+    joined_a = as_group(student, team_a.id).create_membership("self")
+    assert (joined_a.group_id, joined_a.user_id, joined_a.workflow_state, joined_a.just_created) == (
+        team_a.id, sam.id, "accepted", True)
+    assert leader_id(teacher, team_a.id) == sam.id  # the first member leads
+
+    joined_b = as_group(student, team_b.id).create_membership("self")
+    assert (joined_b.group_id, joined_b.workflow_state) == (team_b.id, "accepted")
+    assert list(team_a.get_memberships()) == []  # one group per category: moved
+    assert (teacher.get_group(team_a.id).members_count, leader_id(teacher, team_a.id)) == (0, None)
+    assert leader_id(teacher, team_b.id) == sam.id
+    mine = [g.id for g in student.get_current_user().get_groups()]
+    assert team_b.id in mine and team_a.id not in mine
+
+    assert membership_of_group(student, team_b.id).remove_self() == {"ok": True}
+    assert list(team_b.get_memberships()) == []
+    assert (teacher.get_group(team_b.id).members_count, leader_id(teacher, team_b.id)) == (0, None)
+    if target.is_mock:
+        store = target.server.store
+        assert rows_of(store, team_a.id, sam.id) == [(joined_a.id, "deleted")]
+        assert rows_of(store, team_b.id, sam.id) == [(joined_b.id, "deleted")]
+        assert (accepted(store, team_a.id), accepted(store, team_b.id)) == (0, 0)
