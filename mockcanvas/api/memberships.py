@@ -75,10 +75,9 @@ async def create(request: web.Request) -> web.Response:
 async def update(request: web.Request) -> web.Response:
     group = _group(request)
     m = _membership(request, group)
-    params = params_of(request)
-    src = params.get("membership") if isinstance(params.get("membership"), dict) else params
-    store_of(request).memberships.update(current_user(request), m, workflow_state=src.get("workflow_state"),
-                                         moderator=src.get("moderator"))
+    params = params_of(request)  # top-level only, as params.permit(:workflow_state, :moderator)
+    store_of(request).memberships.update(current_user(request), m, workflow_state=params.get("workflow_state"),
+                                         moderator=params.get("moderator"))
     return render(request, membership_json(view_context(request), m))
 
 

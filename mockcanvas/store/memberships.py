@@ -117,7 +117,7 @@ class MembershipOps:
 
     def _after_accept(self, group: r.Group, m: r.GroupMembership) -> None:
         cat = self.category(group)
-        if False:
+        if cat is not None and not cat.allows_multiple_memberships:
             # ensure_mutually_exclusive_membership: move the user out of the category's other groups
             for other_id in list(self.s.idx["memberships"]["by_user"].ids(m.user_id)):
                 other = self.s.get("memberships", other_id)

@@ -172,6 +172,8 @@ class Policy:
             or self_signup
         ):
             rights.add("join")
+        if "join" in rights:
+            rights.add("read_roster")  # who may join a group may see who is in it (Group#set_policy)
         if m is not None and (multi or self_signup):
             rights.add("leave")
         if "read_sis" in ctx:

@@ -906,3 +906,13 @@ def test_group_edit_invite_and_memberships_agree(api, store):
     assert _views_agree(api, store, 3) == [15, 16]
     assert rows(store, 3) == {12: ("deleted", False), 13: ("deleted", False), 14: ("deleted", False),
                               15: ("accepted", False), 16: ("accepted", False)}
+
+
+def test_who_may_join_may_list_the_members(api):
+    """Group#set_policy: the join right brings read_roster (Team 2 is open for self-signup)."""
+    r = api.get("/api/v1/groups/5/memberships", token="student-token")
+    assert r.status == 200 and [m["user_id"] for m in r.json()] == [14]
+    assert api.get("/api/v1/groups/5/users", token="student-token").status == 200
+    # but not the group itself, and not a teacher-made group
+    assert api.get("/api/v1/groups/5", token="student-token").status == 401
+    assert api.get("/api/v1/groups/2/memberships", token="student-token").status == 401
