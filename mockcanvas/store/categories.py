@@ -13,6 +13,7 @@ Mirrors GroupCategoriesController (app/controllers/group_categories_controller.r
   reaches every group's ``max_membership``;
 * ``create_group_count`` creates "<singular name> N" groups (courses only, at most 200); without
   self-signup the course's unassigned students are also distributed at once;
+* ``restricted`` self-signup is refused while a group of the category mixes sections;
 * protected categories (student_organized, communities) cannot be deleted or imported into.
 """
 
@@ -145,6 +146,10 @@ class CategoryOps:
         self_signup = self._self_signup(params)
         if self_signup is not None and context_type != "Course" and not (cat is not None and cat.is_communities):
             invalid.add("enable_self_signup", "Self-signup may only be enabled for course groups or communities")
+        elif (self_signup == "restricted" and cat is not None and cat.self_signup != "restricted"
+              and context_type == "Course" and self._has_mixed_section_group(cat)):
+            invalid.add("restrict_self_signup",
+                        "Can't restrict self-signup while a mixed-section group exists in the category")
         fields["self_signup"] = self_signup
         fields["auto_leader"] = self._auto_leader(params)
         limit = optional_int(params.get("group_limit"))
@@ -169,6 +174,18 @@ class CategoryOps:
         if invalid.errors:
             raise invalid
         return fields, count, assign
+
+    def _has_mixed_section_group(self, cat: r.GroupCategory) -> bool:
+        """GroupCategory#has_heterogenous_group?: a group whose members share no section
+        (Group#has_common_section?); an empty group has one in common."""
+        for k in self.s.idx["groups"]["by_category"].keys(cat.id):
+            common: set[int] | None = None
+            for m in self.s.memberships.live(k[-1]):
+                mine = self.s.policy.section_ids(m.user_id, cat.context_id)
+                common = mine if common is None else common & mine
+            if common is not None and not common:
+                return True
+        return False
 
     @staticmethod
     def _self_signup(params: dict[str, Any]) -> str | None:
