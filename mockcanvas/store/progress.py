@@ -6,7 +6,7 @@ to the progress's own user; ``results`` are shown once the progress is no longer
 
 When a job runs is a *policy*, settable per store (and so per server and per test):
 
-* ``background`` (default, as Canvas): the creating call answers a ``queued`` progress and the job
+* ``background`` (default, as Canvas): the creating call answers a ``running`` progress and the job
   runs right after the response, with no further request needed (the app schedules it on its loop);
 * ``immediate``: the job runs inside the creating call (the answer is already ``completed``);
 * ``manual``: the job runs only when advanced (``POST /__mockcanvas__/progress/:id/advance`` or
