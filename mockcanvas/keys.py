@@ -9,7 +9,6 @@ from aiohttp import web
 if TYPE_CHECKING:
     from .settings import Settings
     from .store import Store
-    from .store.records import User
 
 STORE: web.AppKey["Store"] = web.AppKey("mockcanvas_store")
 SETTINGS: web.AppKey["Settings"] = web.AppKey("mockcanvas_settings")

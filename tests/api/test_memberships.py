@@ -625,7 +625,7 @@ def test_update_invited_community_membership_to_accepted(api, store):
         r = api.put(f"/api/v1/groups/7/memberships/{mid}", token="student-token", data={"workflow_state": "accepted"})
     assert r.status == 401 and r.json() == UNAUTHORIZED
     # the moderator (admin) accepts it
-    r = api.put(f"/api/v1/groups/7/users/6", token="admin-token", data={"workflow_state": "accepted"})
+    r = api.put("/api/v1/groups/7/users/6", token="admin-token", data={"workflow_state": "accepted"})
     assert r.status == 200
     assert r.json() == body(store, mid, manage_sis=True)
     assert r.json()["workflow_state"] == "accepted"

@@ -4,19 +4,13 @@ usage error (exit 2). Subprocess style of ``test_server_cli.py``: bounded waits,
 from __future__ import annotations
 
 import json
-import os
-import queue
-import signal
 import subprocess
 import sys
-import threading
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 30.0
+from cli_helpers import ROOT, TIMEOUT, env, start_cli, stop
+
 TEAMS = 3  # "Self Sign-up Teams": self_signup enabled (not restricted), so assignment is allowed
 
 
@@ -34,53 +28,8 @@ def call(method: str, url: str, token: str | None = "teacher-token", body: dict 
         return e.code, json.load(e)
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-def _start_cli(*args: str) -> tuple[subprocess.Popen, str]:
-    """Start ``mockcanvas serve``; wait (bounded) for its listening line."""
-    proc = subprocess.Popen([sys.executable, "-m", "mockcanvas", "serve", *args], cwd=ROOT,
-                            env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:
-        for line in proc.stdout:
-            lines.put(line.rstrip("\n"))
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    deadline = time.monotonic() + TIMEOUT
-    try:
-        while True:
-            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            if line is None:
-                break
-            if line.startswith("mockcanvas listening on "):
-                return proc, line.removeprefix("mockcanvas listening on ")
-    except queue.Empty:
-        pass
-    proc.kill()
-    proc.wait(TIMEOUT)
-    raise AssertionError(f"no listening line; stderr={proc.stderr.read()!r}")
-
-
-def _stop(proc: subprocess.Popen) -> tuple[int, str]:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        code = proc.wait(TIMEOUT)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(TIMEOUT)
-        raise
-    return code, proc.stderr.read()
-
-
 def test_serve_with_manual_policy_holds_jobs_until_advanced() -> None:
-    proc, url = _start_cli("--port", "0", "--progress-policy", "manual")
+    proc, url, _ = start_cli("--port", "0", "--progress-policy", "manual")
     try:
         assert call("GET", url + "/__mockcanvas__/progress_policy", token=None)[1]["policy"] == "manual"
         status, team2 = call("GET", url + "/api/v1/groups/6")
@@ -113,23 +62,23 @@ def test_serve_with_manual_policy_holds_jobs_until_advanced() -> None:
         assert call("POST", url + "/__mockcanvas__/reset", token=None)[0] == 200
         assert call("GET", url + "/__mockcanvas__/progress_policy", token=None)[1]["policy"] == "manual"
     finally:
-        code, err = _stop(proc)
+        code, err = stop(proc)
     assert code == 0, err
     assert err == ""
 
 
 def test_serve_default_policy_is_background() -> None:
-    proc, url = _start_cli("--port", "0")
+    proc, url, _ = start_cli("--port", "0")
     try:
         assert call("GET", url + "/__mockcanvas__/progress_policy", token=None)[1]["policy"] == "background"
     finally:
-        code, err = _stop(proc)
+        code, err = stop(proc)
     assert code == 0, err
 
 
 def test_serve_with_a_bogus_policy_exits_2() -> None:
     proc = subprocess.run([sys.executable, "-m", "mockcanvas", "serve", "--port", "0",
-                           "--progress-policy", "bogus"], cwd=ROOT, env=_env(), capture_output=True,
+                           "--progress-policy", "bogus"], cwd=ROOT, env=env(), capture_output=True,
                           text=True, timeout=TIMEOUT)
     assert proc.returncode == 2
     assert proc.stdout == ""

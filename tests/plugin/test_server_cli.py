@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import queue
 import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from cli_helpers import ROOT, TIMEOUT, env, start_cli, stop
 
 from mockcanvas.seed import load_world
 from mockcanvas.server import CanvasServer
-
-ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 30.0
 
 
 def get(url: str, token: str | None = "teacher-token") -> tuple[int, object]:
@@ -115,63 +109,9 @@ def test_server_check_names_method_and_path(monkeypatch: pytest.MonkeyPatch) -> 
 # -- the CLI ------------------------------------------------------------------------------------
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-def _start_cli(*args: str, expect_tokens: int = 6) -> tuple[subprocess.Popen, str, list[str]]:
-    """Start ``mockcanvas serve``; wait (bounded) for its listening line and the token lines."""
-    proc = subprocess.Popen([sys.executable, "-m", "mockcanvas", "serve", *args], cwd=ROOT,
-                            env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # a reader thread rather than select(): readline() buffers past the line select() saw
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:
-        for line in proc.stdout:
-            lines.put(line.rstrip("\n"))
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    deadline = time.monotonic() + TIMEOUT
-    url = None
-    tokens: list[str] = []
-    try:
-        while url is None or len(tokens) < expect_tokens:
-            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            if line is None:
-                break
-            if url is None and line.startswith("mockcanvas listening on "):
-                url = line.removeprefix("mockcanvas listening on ")
-            elif url is not None:
-                tokens.append(line)
-    except queue.Empty:
-        pass
-    if url is not None:
-        return proc, url, tokens
-    proc.kill()
-    proc.wait(TIMEOUT)
-    err = proc.stderr.read()
-    raise AssertionError(f"no listening line; tokens={tokens!r} stderr={err!r}")
-
-
-def _stop(proc: subprocess.Popen, sig: int) -> tuple[int, str]:
-    """Signal the server and wait (bounded) for it; its stdout belongs to the reader thread."""
-    proc.send_signal(sig)
-    try:
-        code = proc.wait(TIMEOUT)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(TIMEOUT)
-        raise
-    return code, proc.stderr.read()
-
-
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_cli_serves_the_default_world_and_stops_on_signal(sig: int) -> None:
-    proc, url, tokens = _start_cli("--port", "0")
+    proc, url, tokens = start_cli("--port", "0", expect_tokens=6)
     try:
         host, _, port = url.removeprefix("http://").rpartition(":")
         assert host == "127.0.0.1" and int(port) > 0
@@ -182,13 +122,13 @@ def test_cli_serves_the_default_world_and_stops_on_signal(sig: int) -> None:
         assert any(line.split()[0] == "teacher-token" and "Terry Teacher" in line
                    and line.split()[-1] == "teacher" for line in tokens)
     finally:
-        code, err = _stop(proc, sig)
+        code, err = stop(proc, sig)
     assert code == 0, err
     assert err == ""
 
 
 def test_cli_options_reach_the_settings() -> None:
-    proc, url, tokens = _start_cli("--port", "0", "--shard-id", "3", "--auth-error-status", "403",
+    proc, url, tokens = start_cli("--port", "0", "--shard-id", "3", "--auth-error-status", "403",
                               "--fixtures", "fixtures/small.yaml", expect_tokens=5)
     try:
         with urllib.request.urlopen(urllib.request.Request(
@@ -197,14 +137,14 @@ def test_cli_options_reach_the_settings() -> None:
             assert json.load(r)["name"] == "Tess Teacher"
             assert r.headers["X-Canvas-User-Id"] == str(3 * 10**13 + 1)
     finally:
-        code, err = _stop(proc, signal.SIGTERM)
+        code, err = stop(proc, signal.SIGTERM)
     assert code == 0, err
 
 
 @pytest.mark.parametrize("world", ["fixtures/broken.yaml", "fixtures/does-not-exist.yaml"])
 def test_cli_bad_world_exits_2(world: str) -> None:
     proc = subprocess.run([sys.executable, "-m", "mockcanvas", "serve", "--port", "0",
-                           "--fixtures", world], cwd=ROOT, env=_env(), capture_output=True,
+                           "--fixtures", world], cwd=ROOT, env=env(), capture_output=True,
                           text=True, timeout=TIMEOUT)
     assert proc.returncode == 2
     assert proc.stdout == ""
@@ -218,7 +158,7 @@ def test_cli_bad_world_in_tmp_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("users: [{name: 'X', tokens: 5}]\n")
     proc = subprocess.run([sys.executable, "-m", "mockcanvas", "serve", "--fixtures", str(bad)],
-                          cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=TIMEOUT)
+                          cwd=ROOT, env=env(), capture_output=True, text=True, timeout=TIMEOUT)
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout == ""
     assert "bad.yaml" in proc.stderr
@@ -230,7 +170,7 @@ def test_cli_port_in_use_fails() -> None:
         s.listen()
         port = s.getsockname()[1]
         proc = subprocess.run([sys.executable, "-m", "mockcanvas", "serve", "--port", str(port)],
-                              cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=TIMEOUT)
+                              cwd=ROOT, env=env(), capture_output=True, text=True, timeout=TIMEOUT)
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert f"cannot listen on 127.0.0.1:{port}" in proc.stderr
@@ -240,7 +180,7 @@ def test_cli_version_and_usage() -> None:
     from mockcanvas import __version__
     from mockcanvas.cli import main
 
-    proc = subprocess.run([sys.executable, "-m", "mockcanvas", "--version"], cwd=ROOT, env=_env(),
+    proc = subprocess.run([sys.executable, "-m", "mockcanvas", "--version"], cwd=ROOT, env=env(),
                           capture_output=True, text=True, timeout=TIMEOUT)
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"mockcanvas {__version__}"
