@@ -163,7 +163,14 @@ def _index_specs() -> dict[str, dict[str, SortedIndex | UniqueIndex]]:
             # new row (Group#add_user looks only at group_memberships, which excludes deleted)
             "by_pair": UniqueIndex(lambda m: (m.group_id, m.user_id) if _live_membership(m) else None),
         },
-        "attachments": {},
+        "attachments": {
+            # a group's available files (quota, name clashes) and pending uploads by their token
+            "by_group": SortedIndex(
+                lambda a: a.context_id if a.context_type == "Group" and a.file_state == "available" else None,
+                lambda a: (a.id,),
+            ),
+            "by_token": UniqueIndex(lambda a: a.upload_token or None),
+        },
         "stream_items": {
             "by_group": SortedIndex(lambda s: s.group_id, lambda s: (s.id,)),
         },

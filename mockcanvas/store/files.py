@@ -31,13 +31,12 @@ MB = 1024 * 1024  # Rails 1.megabyte: Group#storage_quota_mb is quota / 1.megaby
 class FileOps:
     def __init__(self, store: Store) -> None:
         self.s = store
-        self._by_token: dict[str, int] = {}
+
+    def _available(self, group: r.Group) -> list[r.Attachment]:
+        return [self.s.get("attachments", i) for i in self.s.idx["attachments"]["by_group"].ids(group.id)]
 
     def used_bytes(self, group: r.Group) -> int:
-        return sum(
-            a.size for a in self.s.all("attachments")
-            if a.context_type == "Group" and a.context_id == group.id and a.file_state == "available"
-        )
+        return sum(a.size for a in self._available(group))
 
     def preflight(self, actor: r.User, group: r.Group, params: dict[str, Any]) -> r.Attachment:
         with self.s.lock:
@@ -71,11 +70,7 @@ class FileOps:
             return att
 
     def _live_named(self, group: r.Group, folder: str, name: str) -> list[r.Attachment]:
-        return [
-            a for a in self.s.all("attachments")
-            if a.context_type == "Group" and a.context_id == group.id and a.file_state == "available"
-            and a.folder_path == folder and a.display_name == name
-        ]
+        return [a for a in self._available(group) if a.folder_path == folder and a.display_name == name]
 
     def _free_name(self, group: r.Group, folder: str, name: str) -> str:
         stem, ext = posixpath.splitext(name)
@@ -86,10 +81,11 @@ class FileOps:
         return candidate
 
     def pending(self, token: str) -> r.Attachment:
-        for a in self.s.all("attachments"):
-            if a.upload_token and a.upload_token == token and a.workflow_state == "unattached":
-                return a
-        raise E.NotFound()
+        aid = self.s.idx["attachments"]["by_token"].get(token) if token else None
+        att = self.s.get("attachments", aid) if aid is not None else None
+        if att is None or att.workflow_state != "unattached":
+            raise E.NotFound()
+        return att
 
     def receive(self, token: str, data: bytes, content_type: str | None = None) -> r.Attachment:
         """Step 2: keep the bytes; an existing file of the same name is replaced (overwrite)."""
