@@ -54,8 +54,9 @@ async def index(request: web.Request) -> web.Response:
 @routes.get("/api/v1/groups/{group_id}/users/{user_id}")
 async def show(request: web.Request) -> web.Response:
     group = _group(request)
-    m = _membership(request, group)
-    store_of(request).memberships._require(current_user(request), group, "read_roster")
+    info = request.match_info
+    m = store_of(request).memberships.show(current_user(request), group, membership_ref=info.get("membership_id"),
+                                           user_ref=info.get("user_id"))
     return render(request, membership_json(view_context(request), m))
 
 

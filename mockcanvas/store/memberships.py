@@ -162,7 +162,7 @@ class MembershipOps:
     def list_ids(self, viewer: r.User, group: r.Group, filter_states: list[str] | None) -> list[int]:
         """Live memberships in id order; ``filter_states`` is intersected with the three listable
         states, so only unknown states gives ``[]``. O(page) without a filter."""
-        self._require(viewer, group, "read_roster")
+        self.s.groups.require(viewer, group, "read_roster")
         states = set(LISTABLE_STATES)
         if filter_states is not None:
             states &= set(filter_states)
@@ -191,6 +191,12 @@ class MembershipOps:
             raise NotFound()
         return m
 
+    def show(self, viewer: r.User, group: r.Group, **refs: str | None) -> r.GroupMembership:
+        """``show``: find the membership (404), then membership ``read``, i.e. group read_roster."""
+        m = self.find(viewer, group, **refs)
+        self.s.groups.require(viewer, group, "read_roster")
+        return m
+
     def can_create(self, actor: r.User, group: r.Group, user: r.User) -> bool:
         policy = self.s.policy
         cat = self.category(group)
@@ -213,7 +219,7 @@ class MembershipOps:
         """Only ``workflow_state=accepted`` and ``moderator`` are taken; other states are dropped."""
         with self.s.lock:
             group = self.s.get("groups", m.group_id)
-            self._require(actor, group, "manage")
+            self.s.groups.require(actor, group, "manage")
             flag = rails_boolean(moderator)
             # ``@membership.update(attrs)``: not a new record, so no group limit check
             changed = flag is not None and flag != m.moderator
@@ -234,10 +240,6 @@ class MembershipOps:
             if not own and "manage" not in self.s.policy.group_rights(actor, group):
                 raise Unauthorized()
             self.remove(m)
-
-    def _require(self, user: r.User, group: r.Group, right: str) -> None:
-        if right not in self.s.policy.group_rights(user, group):
-            raise Unauthorized()
 
 
 LISTABLE_STATES = ("accepted", "invited", "requested")
