@@ -29,33 +29,10 @@ from ._params import str_list
 routes = web.RouteTableDef()
 
 
-def _can_see_user(request: web.Request, user: User) -> frozenset[str]:
-    """Unauthorized unless the viewer may see ``user``; else the viewer's rights in the context
-    api_show renders in, the (domain) root account: a teacher who shares a course sees the user
-    but not their SIS id, login or e-mail."""
-    store = store_of(request)
-    viewer = current_user(request)
-    root = store.get("accounts", store.people.root_account_id(user.account_id))
-    rights = store.policy.account_rights(viewer, root) if root is not None else frozenset()
-    if viewer.id == user.id or store.policy.is_admin_of(viewer, user.account_id):
-        return rights
-    mine = {e.course_id for e in _enrollments(store, viewer.id)}
-    if not mine & {e.course_id for e in _enrollments(store, user.id)}:
-        raise Unauthorized()
-    return rights
-
-
-def _enrollments(store, user_id: int):
-    for eid in store.idx["enrollments"]["by_user"].ids(user_id):
-        e = store.get("enrollments", eid)
-        if e.workflow_state == "active":
-            yield e
-
-
 @routes.get("/api/v1/users/{user_id}")
 async def show_user(request: web.Request) -> web.Response:
     user = resolve_user(request, request.match_info["user_id"])
-    rights = _can_see_user(request, user)
+    rights = store_of(request).policy.user_rights(current_user(request), user)
     return render(request, profile_json(view_context(request), user, rights))
 
 

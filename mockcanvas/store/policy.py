@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import errors as E
 from . import records as r
 
 if TYPE_CHECKING:
@@ -78,14 +79,30 @@ class Policy:
             return ADMIN_RIGHTS
         return frozenset()
 
+    # -- users -----------------------------------------------------------------------------
+    def user_rights(self, viewer: r.User, user: r.User) -> frozenset[str]:
+        """``GET /users/:id`` (UsersController#api_show): the user themselves, admins over their
+        account, and people who share an active course may see them; fields follow the viewer's
+        rights on the user's root account (a teacher sees a classmate but not their SIS id, login
+        or e-mail). Raises Unauthorized for anyone else."""
+        root = self.s.get("accounts", self.s.people.root_account_id(user.account_id))
+        rights = self.account_rights(viewer, root) if root is not None else frozenset()
+        if viewer.id == user.id or self.is_admin_of(viewer, user.account_id):
+            return rights
+        mine = {e.course_id for e in self.active_enrollments(viewer.id)}
+        if not mine & {e.course_id for e in self.active_enrollments(user.id)}:
+            raise E.Unauthorized()
+        return rights
+
+    def active_enrollments(self, user_id: int) -> list[r.Enrollment]:
+        get = self.s.rows["enrollments"].get
+        return [e for e in (get(i) for i in self.s.idx["enrollments"]["by_user"].ids(user_id))
+                if e.workflow_state == "active"]
+
     # -- courses ---------------------------------------------------------------------------
-    def enrollments(self, user_id: int, course_id: int, *, active: bool = True) -> list[r.Enrollment]:
-        out = []
-        for eid in self.s.idx["enrollments"]["by_user"].ids(user_id):
-            e = self.s.get("enrollments", eid)
-            if e.course_id == course_id and (not active or e.workflow_state == "active"):
-                out.append(e)
-        return out
+    def enrollments(self, user_id: int, course_id: int) -> list[r.Enrollment]:
+        """The user's active enrollments in one course."""
+        return [e for e in self.active_enrollments(user_id) if e.course_id == course_id]
 
     def course_rights(self, user: r.User | None, course: r.Course) -> frozenset[str]:
         if user is None or course.workflow_state == "deleted":
