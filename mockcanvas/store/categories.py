@@ -208,8 +208,7 @@ class CategoryOps:
             return _choice(params.get("auto_leader_type"), ("first", "random"))
         return _choice(params.get("auto_leader"), ("first", "random"))
 
-    def _check_sis(self, actor: r.User, ctx: frozenset[str], params: dict[str, Any], cat: r.GroupCategory | None,
-                   update: bool) -> str | None:
+    def _check_sis(self, ctx: frozenset[str], params: dict[str, Any], cat: r.GroupCategory | None) -> str | None:
         sis = params.get("sis_group_category_id")
         if sis is None:
             return None
@@ -225,7 +224,7 @@ class CategoryOps:
         with self.s.lock:
             ctx = self.require(actor, context_type, context_id, {"manage_groups_add"})
             fields, count, assign = self._validated(None, context_type, context_id, params)
-            sis = self._check_sis(actor, ctx, params, None, update=False)
+            sis = self._check_sis(ctx, params, None)
             with self.s.atomic():
                 root = (self.s.people.root_account_id(context_id) if context_type == "Account"
                         else self.s.get("courses", context_id).root_account_id)
@@ -240,7 +239,7 @@ class CategoryOps:
         with self.s.lock:
             ctx = self.require(actor, cat.context_type, cat.context_id, {"manage_groups_manage"})
             fields, count, assign = self._validated(cat, cat.context_type, cat.context_id, params)
-            sis = self._check_sis(actor, ctx, params, cat, update=True)
+            sis = self._check_sis(ctx, params, cat)
             if sis is not None:
                 fields["sis_group_category_id"] = sis
             with self.s.atomic():
