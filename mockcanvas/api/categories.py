@@ -59,9 +59,7 @@ async def index(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/group_categories/{group_category_id}")
 async def show(request: web.Request) -> web.Response:
-    cat = _category(request)
-    store_of(request).categories.require(current_user(request), cat.context_type, cat.context_id,
-                                         {"manage_groups_add", "manage_groups_manage", "manage_groups_delete"})
+    cat = store_of(request).categories.show(current_user(request), _category(request))
     return render(request, category_json(view_context(request), cat, _includes(request, "progress_url")))
 
 

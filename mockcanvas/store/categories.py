@@ -73,6 +73,11 @@ class CategoryOps:
             raise E.Unauthorized()
         return ctx
 
+    def show(self, viewer: r.User, cat: r.GroupCategory) -> r.GroupCategory:
+        """Reading a category needs manage_groups on its context (students are refused)."""
+        self.require(viewer, cat.context_type, cat.context_id, MANAGE)
+        return cat
+
     def list_ids(self, viewer: r.User, context_type: str, context_id: int) -> list[int]:
         self.require(viewer, context_type, context_id, MANAGE)
         return self.s.idx["group_categories"]["by_context"].ids((context_type, context_id))
