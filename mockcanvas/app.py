@@ -9,9 +9,11 @@ routes and unexpected exceptions are answered as Canvas would (404 / 500 bodies)
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import traceback
 import uuid
+from dataclasses import replace
 from typing import Awaitable, Callable
 
 from aiohttp import web
@@ -19,11 +21,13 @@ from aiohttp import web
 from . import errors as E
 from .api import ROUTE_TABLES
 from .api._params import read_params
-from .auth import authenticate
-from .keys import PARAMS, PROBLEMS, REQUEST_ID, SETTINGS, STORE, USER
+from .auth import authenticate, token_of
+from .events import RequestSource, using_source
+from .keys import DELIVERY, PARAMS, PROBLEMS, REQUEST_ID, SETTINGS, STORE, USER
 from .responses import render
 from .settings import Settings
 from .store import Store
+from .store.live import session_id
 
 log = logging.getLogger("mockcanvas")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -86,8 +90,37 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     params = await read_params(request)
     request[PARAMS] = params
     body_token = params.get("access_token") if isinstance(params.get("access_token"), str) else None
-    authenticate(request, body_token)
-    return await handler(request)
+    user = authenticate(request, body_token)
+    # who and what a change comes from, for the live events the store records during the handler
+    with using_source(_event_source(request, user, token_of(request) or body_token)):
+        return await handler(request)
+
+
+# path parameters naming the request's @context, most specific first
+_CONTEXT_PARAMS = (("group_category_id", "group_categories"), ("group_id", "groups"),
+                   ("course_id", "courses"), ("account_id", "accounts"))
+
+
+def _event_source(request: web.Request, user, token: str | None) -> RequestSource:
+    context = None
+    for param, table in _CONTEXT_PARAMS:
+        if param in request.match_info:
+            context = (table, request.match_info[param])
+            break
+    if context is None and request.method == "POST" and request.path.rstrip("/") == "/api/v1/groups":
+        context = ("root_account", str(user.account_id))  # a community: the domain's root account
+    return RequestSource(
+        http_method=request.method,
+        url=str(request.url),
+        hostname=request.url.host or "",
+        request_id=request[REQUEST_ID],
+        user_agent=request.headers.get("User-Agent"),
+        referrer=request.headers.get("Referer"),
+        client_ip=request.remote,
+        session_id=session_id(token),
+        user_id=user.id,
+        context=context,
+    )
 
 
 def create_app(store: Store | None = None, settings: Settings | None = None) -> web.Application:
@@ -97,6 +130,8 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
 
         store = load_world(settings=settings)
     if settings is not None:
+        if not settings.shard_id and store.world_shard_id:
+            settings = replace(settings, shard_id=store.world_shard_id)
         store.settings = settings  # one source of truth for the store's rules and the app's
     settings = store.settings
     app = web.Application(middlewares=[request_id_middleware, error_middleware, auth_middleware],
@@ -104,6 +139,22 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app[STORE] = store
     app[SETTINGS] = settings
     app[PROBLEMS] = []
+    app[DELIVERY] = None
+    if settings.live_events_url:
+        app.cleanup_ctx.append(_live_event_delivery)
     for table in ROUTE_TABLES:
         app.add_routes(table)
     return app
+
+
+async def _live_event_delivery(app: web.Application):
+    """While the app runs, POST each live event to ``Settings.live_events_url`` (own thread)."""
+    from .delivery import Delivery
+
+    delivery = Delivery(app[SETTINGS].live_events_url).start()
+    delivery.attach(app[STORE].live_events)
+    app[DELIVERY] = delivery
+    try:
+        yield
+    finally:
+        await asyncio.get_running_loop().run_in_executor(None, delivery.stop)

@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--progress-policy", default="background", metavar="POLICY",
                        help="when async jobs (category assignment, CSV import) run: background (default, "
                             "as Canvas), immediate, manual, polls:N or fail:MESSAGE")
+    serve.add_argument("--live-events-url", metavar="URL",
+                       help="POST each live event (group_category_*, group_*, group_membership_*) as "
+                            "JSON to URL, in order, with retries; never slows the API")
+    serve.add_argument("--live-events-bulk", action="store_true",
+                       help="also record live events for Canvas's bulk paths (assign_unassigned_members, "
+                            "CSV import, group_limit propagation), which emit none in Canvas")
     return parser
 
 
@@ -70,8 +76,13 @@ def _serve_command(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"mockcanvas: error: --progress-policy: {e}", file=sys.stderr)
         return 2
+    if args.live_events_url is not None and not args.live_events_url.startswith(("http://", "https://")):
+        print(f"mockcanvas: error: --live-events-url must be an http(s) URL, not {args.live_events_url!r}",
+              file=sys.stderr)
+        return 2
     settings = Settings(auth_error_status=args.auth_error_status, shard_id=args.shard_id,
-                        progress_policy=args.progress_policy)
+                        progress_policy=args.progress_policy, live_events_url=args.live_events_url,
+                        live_events_bulk=args.live_events_bulk)
     try:
         store = load_world(args.fixtures or None, settings=settings)
     except WorldError as e:

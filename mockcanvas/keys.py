@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from .delivery import Delivery
     from .settings import Settings
     from .store import Store
 
 STORE: web.AppKey["Store"] = web.AppKey("mockcanvas_store")
 SETTINGS: web.AppKey["Settings"] = web.AppKey("mockcanvas_settings")
 PROBLEMS: web.AppKey[list] = web.AppKey("mockcanvas_problems", list)
+DELIVERY: web.AppKey["Delivery | None"] = web.AppKey("mockcanvas_delivery", object)
 
 # web.RequestKey arrived in aiohttp 3.13; older 3.x keep plain string keys.
 _RequestKey = getattr(web, "RequestKey", None)

@@ -14,7 +14,7 @@ Choosing the world (first match wins):
 Relative paths are taken from the pytest rootdir.
 
 Fixtures: ``canvas_store``, ``canvas_server``, ``canvas_url``, ``canvas_tokens``,
-``canvas_client``. After a test that used ``canvas_server`` or ``canvas_client``, an unknown
+``canvas_client``, ``canvas_live_events``. After a test that used ``canvas_server`` or ``canvas_client``, an unknown
 ``/api/v1`` route or an exception inside a handler fails the test.
 """
 
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from .events import LiveEvents
     from .server import CanvasServer
     from .store import Store
 
@@ -216,6 +217,25 @@ def canvas_server(request: pytest.FixtureRequest, _mockcanvas_worlds: _Worlds,
     _watch(request, server.url, server.problems)
     yield server
     _fail_on_late_problems(server.problems)
+
+
+@pytest.fixture
+def canvas_live_events(canvas_store: Store) -> LiveEvents:
+    """The live events recorded during this test (empty at its start), in order.
+
+    The same log whether the test talks to ``canvas_server``, ``canvas_client`` or the store::
+
+        canvas_live_events.assert_emitted("group_created", group_name="Team A")
+        event = canvas_live_events.wait_for("group_membership_created", timeout=2, user_id=6)
+        canvas_live_events.named("group_updated")      # [LiveEvent, ...]
+        canvas_live_events.matching(workflow_state="deleted")
+        canvas_live_events.clear()
+
+    Each :class:`mockcanvas.events.LiveEvent` has ``name``, ``metadata``, ``body`` and
+    ``to_dict()`` (Canvas's ``{"metadata": ..., "body": ...}``). Body ids are strings; an int
+    given to a matcher also matches its string form.
+    """
+    return canvas_store.live_events
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Union
 
@@ -82,6 +82,7 @@ class _Loader:
         self.items: dict[str, list[Item]] = {k: [] for k in gen.NOUNS}
         self.gens: list[Item] = []
         self.seeds: list[int] = []
+        self.shard_id: int | None = None  # the world's shard of global ids (last file wins)
         self.by_key: dict[str, dict[str, Item]] = {k: {} for k in gen.NOUNS}
         self.by_id: dict[str, dict[int, Item]] = {k: {} for k in gen.NOUNS}
         self.unique: dict[tuple[str, str], Item] = {}
@@ -121,7 +122,7 @@ class _Loader:
             self.problems.append(f"{file}: expected a mapping of sections at the top level")
             return
         for section in data:
-            if section != "seed" and section not in gen.SCHEMAS:
+            if section not in ("seed", "shard_id") and section not in gen.SCHEMAS:
                 self.err(file, str(section), "unknown section")
         seed = data.get("seed", 0)
         if seed is None:
@@ -130,6 +131,12 @@ class _Loader:
             self.err(file, "seed", "expected an integer")
             seed = 0
         self.seeds.append(seed)
+        shard = data.get("shard_id")
+        if shard is not None:
+            if not gen.is_int(shard) or shard < 0:
+                self.err(file, "shard_id", "expected an integer >= 0")
+            else:
+                self.shard_id = shard
         for section in gen.SECTIONS:
             entries = data.get(section)
             if entries is None:
@@ -614,7 +621,15 @@ def load_world(paths: PathLike | Iterable[PathLike] | None = None, *, store: Sto
     loader.check()
     if store is None:
         store = Store(clock=clock, settings=settings, seed=loader.seeds[0] if loader.seeds else 0)
-    loader.insert(store)
+    if loader.shard_id is not None:
+        store.world_shard_id = loader.shard_id
+        if not store.settings.shard_id:  # an explicit --shard-id / Settings.shard_id wins
+            store.settings = replace(store.settings, shard_id=loader.shard_id)
+    store.recording = False  # loading a world records no live events
+    try:
+        loader.insert(store)
+    finally:
+        store.recording = True
     store.snapshot()
     return store
 

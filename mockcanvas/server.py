@@ -17,7 +17,9 @@ from typing import Any
 from aiohttp import web
 
 from .app import create_app
-from .keys import PROBLEMS
+from .delivery import Delivery
+from .events import LiveEvents
+from .keys import DELIVERY, PROBLEMS
 from .settings import Settings
 from .store import Store
 
@@ -129,6 +131,16 @@ class CanvasServer:
     def problems(self) -> list[dict[str, Any]]:
         """Unknown ``/api/v1`` routes and handler exceptions seen since the last reset/check."""
         return self.app[PROBLEMS]
+
+    @property
+    def live_events(self) -> LiveEvents:
+        """The live events recorded by this server's store (cleared by :meth:`reset`)."""
+        return self.store.live_events
+
+    @property
+    def delivery(self) -> Delivery | None:
+        """Delivery to ``Settings.live_events_url`` while the server runs (None without a URL)."""
+        return self.app[DELIVERY]
 
     @property
     def tokens(self) -> dict[str, str]:

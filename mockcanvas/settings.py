@@ -13,6 +13,11 @@ class Settings:
     auth_error_status: int = 401
     # shard id of global ids (live events): global = shard * 10**13 + local; 0 gives local ids
     shard_id: int = 0
+    # record live events for Canvas's bulk SQL paths too (assign_unassigned_members, CSV import,
+    # group_limit propagation), which skip ActiveRecord callbacks in Canvas and so emit nothing
+    live_events_bulk: bool = False
+    # POST each live event as JSON to this URL (a consumer); None delivers nothing
+    live_events_url: str | None = None
     # group storage quota default (Setting group_default_quota)
     group_default_quota_mb: int = 50
     # the largest file the mock keeps in memory for one upload

@@ -4,14 +4,16 @@
 ``POST /__mockcanvas__/reset`` restores the seeded world in place (the same store object);
 ``GET|PUT /__mockcanvas__/progress_policy`` reads or sets when jobs run (``{"policy": "manual"}``:
 background, immediate, manual, polls:N, fail:MESSAGE; reset by ``reset``);
-``POST /__mockcanvas__/progress/:id/advance`` runs a pending job now.
+``POST /__mockcanvas__/progress/:id/advance`` runs a pending job now;
+``GET|DELETE /__mockcanvas__/live_events`` reads (``?event_name=``, ``?after=N``) or clears the
+recorded live events; ``GET /__mockcanvas__/live_events/delivery`` shows delivery to a consumer.
 """
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from ..keys import PROBLEMS
+from ..keys import DELIVERY, PROBLEMS
 from ..responses import render
 from ..store.progress import POLICIES
 from ..views.progress import progress_json
@@ -29,6 +31,7 @@ async def health(request: web.Request) -> web.Response:
         "users": len(store.rows["users"]),
         "groups": len(store.rows["groups"]),
         "changed_rows": store.changed_rows,
+        "live_events": len(store.live_events),
     })
 
 
@@ -66,3 +69,39 @@ async def advance_progress(request: web.Request) -> web.Response:
     p = store.progress.find(request.match_info["progress_id"])
     store.progress.advance(p)
     return render(request, progress_json(view_context(request), p))
+
+
+# -- live events ------------------------------------------------------------------------------
+@routes.get("/__mockcanvas__/live_events")
+async def list_live_events(request: web.Request) -> web.Response:
+    """The recorded live events in order: ``?event_name=`` (repeatable) keeps those names,
+    ``?after=N`` only those recorded after position N. ``position`` is the last position recorded:
+    pass it as ``after`` next time to read only what is new."""
+    events = store_of(request).live_events
+    query = request.rel_url.query
+    after = query.get("after", "0")
+    if not after.isdigit():
+        return render(request, {"error": f"after must be a non-negative integer, not {after!r}"}, status=400)
+    position = events.position
+    found = events.since(int(after))
+    names = set(query.getall("event_name", []) + query.getall("event_name[]", []))
+    if names:
+        found = [e for e in found if e.name in names]
+    return render(request, {"position": position, "count": len(found),
+                            "events": [e.to_dict() for e in found]})
+
+
+@routes.delete("/__mockcanvas__/live_events")
+async def clear_live_events(request: web.Request) -> web.Response:
+    events = store_of(request).live_events
+    return render(request, {"cleared": events.clear(), "position": events.position})
+
+
+@routes.get("/__mockcanvas__/live_events/delivery")
+async def live_event_delivery(request: web.Request) -> web.Response:
+    """Delivery to ``--live-events-url``: delivered, failed and pending counts."""
+    delivery = request.app[DELIVERY]
+    if delivery is None:
+        return render(request, {"url": None, "delivered": 0, "failed": 0, "pending": 0, "retries": 0,
+                                "last_error": None})
+    return render(request, delivery.stats())

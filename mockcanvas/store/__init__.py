@@ -10,11 +10,15 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ..clock import Clock, SystemClock
 from ..errors import NotFound
+from ..events import LiveEvents
 from ..settings import Settings
+from . import live
 from . import records as r
 from .base import Tables
 from .categories import CategoryOps
@@ -52,6 +56,11 @@ class Store(Tables):
         self.files = FileOps(self)
         self.categories = CategoryOps(self)
         self.progress = ProgressOps(self, self.settings.progress_policy)
+        self.live_events = LiveEvents()
+        self.recording = True  # False while a world loads: loading records nothing
+        self.world_shard_id = 0  # ``shard_id:`` of the world files, used when settings give none
+        self._muted: frozenset[str] = frozenset()
+        self._pending_events: list[tuple[str, dict[str, Any]]] = []
 
     def now(self):
         return self.clock.now()
@@ -63,6 +72,48 @@ class Store(Tables):
     def _after_rollback(self) -> None:
         self.rng = random.Random(self.seed)
         self.progress.reset()
+        self._pending_events.clear()
+        self.live_events.clear()
+
+    # -- live events -----------------------------------------------------------------------
+    def _on_write(self, table: str, rec: Any, changed: dict[str, tuple[Any, Any]] | None) -> None:
+        prefix = live.EVENT_TABLES.get(table)
+        if prefix is None or not self.recording or table in self._muted or not live.fires(changed):
+            return
+        event = (f"{prefix}_{'created' if changed is None else 'updated'}", live.body(self, table, rec))
+        if self._undo is not None:
+            self._pending_events.append(event)  # inside atomic(): published when it commits
+        else:
+            self._publish(*event)
+
+    def _publish(self, name: str, body: dict[str, Any]) -> None:
+        self.live_events.record(live.metadata(self, name), body)
+
+    def _atomic_enter(self) -> int:
+        return len(self._pending_events)
+
+    def _atomic_abort(self, mark: int) -> None:
+        del self._pending_events[mark:]
+
+    def _atomic_commit(self) -> None:
+        pending, self._pending_events = self._pending_events, []
+        for event in pending:
+            self._publish(*event)
+
+    @contextmanager
+    def bulk(self, *tables: str) -> Iterator[None]:
+        """Writes to ``tables`` inside the block stand for Canvas's bulk SQL (``bulk_insert``,
+        ``update_all``), which skips callbacks: no live events, unless ``Settings.live_events_bulk``."""
+        if self.settings.live_events_bulk:
+            yield
+            return
+        with self.lock:
+            outer = self._muted
+            self._muted = outer | frozenset(tables)
+            try:
+                yield
+            finally:
+                self._muted = outer
 
     # -- lookups ---------------------------------------------------------------------------
     def find(self, table: str, ref: Any, *, live: bool = True) -> Any:

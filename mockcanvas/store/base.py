@@ -233,6 +233,7 @@ class Tables:
         self._dirty.add((table, rec.id))
         if self._undo is not None:
             self._undo.append(("insert", table, rec))
+        self._on_write(table, rec, None)
         return rec
 
     def _update(self, table: str, rec: Any, **changes: Any) -> dict[str, tuple[Any, Any]]:
@@ -247,7 +248,11 @@ class Tables:
             setattr(rec, k, v)
         self._index(table, rec)
         self._dirty.add((table, rec.id))
+        self._on_write(table, rec, changed)
         return changed
+
+    def _on_write(self, table: str, rec: Any, changed: dict[str, tuple[Any, Any]] | None) -> None:
+        """Hook after every write (``changed`` is None for an insert): the store's live events."""
 
     def _put_token(self, tok: r.AccessToken) -> None:
         self.tokens[tok.token] = tok
@@ -262,9 +267,11 @@ class Tables:
         with self.lock:
             outer = self._undo
             self._undo = []
+            mark = self._atomic_enter()
             try:
                 yield
             except BaseException:
+                self._atomic_abort(mark)
                 for entry in reversed(self._undo):
                     if entry[0] == "insert":
                         _, table, rec = entry
@@ -281,6 +288,18 @@ class Tables:
                 done, self._undo = self._undo, outer
                 if outer is not None:
                     outer.extend(done)
+            if outer is None:
+                self._atomic_commit()
+
+    def _atomic_enter(self) -> int:
+        """Hooks of :meth:`atomic` for state kept beside the tables (events held until commit)."""
+        return 0
+
+    def _atomic_abort(self, mark: int) -> None:
+        pass
+
+    def _atomic_commit(self) -> None:
+        pass
 
     # -- snapshot / rollback ---------------------------------------------------------------
     def snapshot(self) -> None:

@@ -251,9 +251,10 @@ class CategoryOps:
                 old_limit = cat.group_limit
                 self.s._update("group_categories", cat, **fields)
                 if cat.group_limit != old_limit:
-                    # update_groups_max_membership: a bulk update of every group of the category
-                    for k in list(self.s.idx["groups"]["by_category"].keys(cat.id)):
-                        self.s._update("groups", self.s.get("groups", k[-1]), max_membership=cat.group_limit)
+                    # update_groups_max_membership: a bulk update (update_all) of the category's groups
+                    with self.s.bulk("groups"):
+                        for k in list(self.s.idx["groups"]["by_category"].keys(cat.id)):
+                            self.s._update("groups", self.s.get("groups", k[-1]), max_membership=cat.group_limit)
                 self._create_groups(cat, count)
                 if assign:
                     self.distribute(cat, by_section=bool(to_bool(params.get("group_by_section"), False)))
@@ -319,8 +320,9 @@ class CategoryOps:
                 same = [g for g in open_groups if not sections[g.id] or sections[g.id] & mine]
                 open_groups = same or open_groups
             target = min(open_groups, key=lambda g: (size[g.id], g.name.casefold(), g.id))
-            m = self.s.insert("memberships", group_id=target.id, user_id=u.id, workflow_state="accepted",
-                              created_at=now, updated_at=now)
+            with self.s.bulk("memberships"):  # GroupMembership.bulk_insert: no callbacks
+                m = self.s.insert("memberships", group_id=target.id, user_id=u.id, workflow_state="accepted",
+                                  created_at=now, updated_at=now)
             size[target.id] += 1
             if sections:
                 sections[target.id] |= self.s.policy.section_ids(u.id, cat.context_id)
@@ -412,15 +414,16 @@ class CategoryOps:
             if user is None or user.id in seen:
                 continue
             seen.add(user.id)
-            for k in self.s.idx["groups"]["by_category"].keys(cat.id):
-                m = self.s.memberships.of_pair(k[-1], user.id)
-                if m is not None and k[-1] != group.id:
-                    self.s.memberships.remove(m)
-            if self.s.memberships.of_pair(group.id, user.id) is None:
-                now = self.s.now()
-                self.s.insert("memberships", group_id=group.id, user_id=user.id, workflow_state="accepted",
-                              created_at=now, updated_at=now)
-                added += 1
+            with self.s.bulk("memberships"):  # Group#bulk_add_users_to_group: no callbacks
+                for k in self.s.idx["groups"]["by_category"].keys(cat.id):
+                    m = self.s.memberships.of_pair(k[-1], user.id)
+                    if m is not None and k[-1] != group.id:
+                        self.s.memberships.remove(m)
+                if self.s.memberships.of_pair(group.id, user.id) is None:
+                    now = self.s.now()
+                    self.s.insert("memberships", group_id=group.id, user_id=user.id, workflow_state="accepted",
+                                  created_at=now, updated_at=now)
+                    added += 1
         return {"memberships_added": added}
 
     def _import_user(self, row: dict[str, str], students: dict[int, r.User]) -> r.User | None:

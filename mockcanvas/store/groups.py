@@ -179,15 +179,14 @@ class GroupOps:
             name = fields.pop("name", None)
             if name is None:
                 name = self.s.make_uuid("group-name", gid)
+            # one save with every attribute: one group_created live event
+            attrs = {"storage_quota_mb": self.s.settings.group_default_quota_mb, **fields}
             group = self.s.insert(
                 "groups", id=gid, name=name, context_type=category.context_type,
                 context_id=category.context_id, root_account_id=category.root_account_id,
-                group_category_id=category.id,
-                storage_quota_mb=self.s.settings.group_default_quota_mb,
-                created_at=now, updated_at=now,
+                group_category_id=category.id, created_at=now, updated_at=now, **attrs,
             )
-            if fields:
-                self.s._update("groups", group, **fields)
+            fields = {}
             if category.is_communities or (
                 category.role == "student_organized" and category.context_type == "Course"
                 and self.s.policy.is_student(actor, category.context_id)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 from .. import errors as E
+from ..events import JobSource, using_source
 from . import records as r
 
 if TYPE_CHECKING:
@@ -92,13 +93,22 @@ class ProgressOps:
                 self._set(p, workflow_state="failed", message=arg)
                 return p
             try:
-                with self.s.atomic():
+                # a job's live events carry the job's context, not the request's (Delayed::Worker
+                # sets job.live_events_context: root account, job id and tag)
+                with using_source(self._job_source(p)), self.s.atomic():
                     results = job(p)
             except Exception as exc:  # the job's own failure, reported as Canvas does
                 self._set(p, workflow_state="failed", message=str(exc) or type(exc).__name__)
                 return p
             self._set(p, workflow_state="completed", completion=100.0, results=results)
             return p
+
+    def _job_source(self, p: r.Progress) -> JobSource:
+        root = None
+        if p.context_type == "GroupCategory":
+            cat = self.s.get("group_categories", p.context_id)
+            root = cat.root_account_id if cat is not None else None
+        return JobSource(job_id=p.id, job_tag=p.tag, root_account_id=root)
 
     def run_pending(self) -> None:
         """Run every job still waiting (what the background policy does after a response)."""
