@@ -23,10 +23,11 @@ from .api import ROUTE_TABLES
 from .api._params import read_params
 from .auth import authenticate, token_of
 from .events import RequestSource, using_source
-from .keys import DELIVERY, PARAMS, PROBLEMS, REQUEST_ID, SETTINGS, STORE, USER
+from .keys import DELIVERY, PARAMS, PROBLEMS, REAL_USER, REQUEST_ID, SETTINGS, STORE, USER
 from .responses import render
 from .settings import Settings
 from .store import Store
+from .store.records import User
 from .store.live import session_id
 
 log = logging.getLogger("mockcanvas")
@@ -49,15 +50,37 @@ def _error_response(request: web.Request, err: E.CanvasError) -> web.Response:
 @web.middleware
 async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     request[REQUEST_ID] = str(uuid.uuid4())
-    resp = await handler(request)
+    try:
+        resp = await handler(request)
+    except web.HTTPException as exc:
+        _journal(request, exc.status)
+        raise
+    _journal(request, resp.status)
     resp.headers["X-Request-Context-Id"] = request[REQUEST_ID]
     if request.path.startswith("/api/"):
         resp.headers.setdefault("X-Request-Cost", "0.0")
         resp.headers.setdefault("X-Rate-Limit-Remaining", "700.0")
+        store = request.app[STORE]
         user = request.get(USER)
         if user is not None:
-            resp.headers["X-Canvas-User-Id"] = str(request.app[STORE].global_id(user.id))
+            resp.headers["X-Canvas-User-Id"] = str(store.global_id(user.id))
+        real = request.get(REAL_USER)
+        if real is not None:
+            resp.headers["X-Canvas-Real-User-Id"] = str(store.global_id(real.id))
     return resp
+
+
+def _journal(request: web.Request, status: int) -> None:
+    """Every call to a Canvas route, for ``store.requests`` (the control plane is left out)."""
+    if request.path.startswith("/__mockcanvas__/"):
+        return
+    resource = request.match_info.route.resource
+    user, real = request.get(USER), request.get(REAL_USER)
+    request.app[STORE].requests.record(
+        method=request.method, path=request.path, query=request.query_string,
+        route=resource.canonical if resource is not None else None,
+        user_id=user.id if user is not None else None,
+        real_user_id=real.id if real is not None else None, status=status)
 
 
 @web.middleware
@@ -91,9 +114,28 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     request[PARAMS] = params
     body_token = params.get("access_token") if isinstance(params.get("access_token"), str) else None
     user = authenticate(request, body_token)
+    as_user = params.get("as_user_id")
+    if as_user is not None and as_user != "":
+        user = _masquerade(request, user, as_user)
     # who and what a change comes from, for the live events the store records during the handler
     with using_source(_event_source(request, user, token_of(request) or body_token)):
         return await handler(request)
+
+
+def _masquerade(request: web.Request, real: User, ref: object) -> User:
+    """``as_user_id`` (an id or ``sis_user_id:``): act as that user if ``real`` may become them
+    (User#can_masquerade?), else 401 ``{"errors": "Invalid as_user_id"}``."""
+    store = request.app[STORE]
+    try:
+        target = store.find("users", ref if isinstance(ref, (int, str)) else "")
+    except E.NotFound:
+        raise E.InvalidAsUser() from None
+    if not store.policy.can_masquerade(real, target):
+        raise E.InvalidAsUser()
+    if target.id != real.id:
+        request[USER] = target
+        request[REAL_USER] = real
+    return target
 
 
 # path parameters naming the request's @context, most specific first
@@ -119,6 +161,7 @@ def _event_source(request: web.Request, user, token: str | None) -> RequestSourc
         client_ip=request.remote,
         session_id=session_id(token),
         user_id=user.id,
+        real_user_id=request[REAL_USER].id if request.get(REAL_USER) is not None else None,
         context=context,
     )
 

@@ -22,6 +22,7 @@ MSG_GREATER_THAN_ONE = "Must be greater than 1"
 MSG_IS_PUBLIC_TRANSITION = "cannot be changed to that value"  # lib/custom_validations.rb
 MSG_SIS_CREATE = "You must have manage_sis permission to set sis attributes"
 MSG_SIS_UPDATE = "You must have manage_sis permission to update sis attributes"
+MSG_INVALID_AS_USER = "Invalid as_user_id"
 WWW_AUTHENTICATE = 'Bearer realm="canvas-lms"'
 
 
@@ -69,6 +70,16 @@ class Unauthenticated(CanvasError):
 
     def body(self) -> Any:
         return {"status": "unauthenticated", "errors": [{"message": MSG_UNAUTHENTICATED}]}
+
+
+class InvalidAsUser(CanvasError):
+    """``as_user_id`` naming nobody, or someone the caller may not become (load_user in
+    lib/authentication_methods.rb: ``render json: {errors: "Invalid as_user_id"}, status: 401``)."""
+
+    status = 401
+
+    def body(self) -> Any:
+        return {"errors": MSG_INVALID_AS_USER}
 
 
 class InvalidToken(CanvasError):

@@ -24,6 +24,7 @@ def _request_key(name: str, t: type):
     return _RequestKey(name, t) if _RequestKey is not None else name
 
 
-USER = _request_key("mockcanvas_user", object)
+USER = _request_key("mockcanvas_user", object)  # the effective user (after as_user_id)
+REAL_USER = _request_key("mockcanvas_real_user", object)  # the token's user when masquerading
 REQUEST_ID = _request_key("mockcanvas_request_id", str)
 PARAMS = _request_key("mockcanvas_params", dict)

@@ -14,7 +14,7 @@ Choosing the world (first match wins):
 Relative paths are taken from the pytest rootdir.
 
 Fixtures: ``canvas_store``, ``canvas_server``, ``canvas_url``, ``canvas_tokens``,
-``canvas_client``, ``canvas_live_events``. After a test that used ``canvas_server`` or ``canvas_client``, an unknown
+``canvas_client``, ``canvas_live_events``, ``canvas_requests``. After a test that used ``canvas_server`` or ``canvas_client``, an unknown
 ``/api/v1`` route or an exception inside a handler fails the test.
 """
 
@@ -28,6 +28,7 @@ import pytest
 
 if TYPE_CHECKING:
     from .events import LiveEvents
+    from .journal import RequestJournal
     from .server import CanvasServer
     from .store import Store
 
@@ -236,6 +237,20 @@ def canvas_live_events(canvas_store: Store) -> LiveEvents:
     given to a matcher also matches its string form.
     """
     return canvas_store.live_events
+
+
+@pytest.fixture
+def canvas_requests(canvas_store: Store) -> RequestJournal:
+    """The calls made to the mock's Canvas routes during this test, in order (any transport)::
+
+        canvas_requests.assert_called("POST", "/api/v1/groups/{group_id}/memberships", times=1)
+        canvas_requests.assert_not_called("DELETE", path="/api/v1/groups/1")
+        canvas_requests.calls(user_id=6, status=401)
+
+    Each entry has ``method``, ``path``, ``query``, ``route`` (the template), ``user_id`` (the
+    effective user, after ``as_user_id``), ``real_user_id`` and ``status``.
+    """
+    return canvas_store.requests
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from aiohttp import web
 from .app import create_app
 from .delivery import Delivery
 from .events import LiveEvents
+from .journal import RequestJournal
 from .keys import DELIVERY, PROBLEMS
 from .settings import Settings
 from .store import Store
@@ -136,6 +137,11 @@ class CanvasServer:
     def live_events(self) -> LiveEvents:
         """The live events recorded by this server's store (cleared by :meth:`reset`)."""
         return self.store.live_events
+
+    @property
+    def requests(self) -> RequestJournal:
+        """The calls made to this server's Canvas routes (cleared by :meth:`reset`)."""
+        return self.store.requests
 
     @property
     def delivery(self) -> Delivery | None:

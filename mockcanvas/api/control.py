@@ -6,7 +6,8 @@
 background, immediate, manual, polls:N, fail:MESSAGE; reset by ``reset``);
 ``POST /__mockcanvas__/progress/:id/advance`` runs a pending job now;
 ``GET|DELETE /__mockcanvas__/live_events`` reads (``?event_name=``, ``?after=N``) or clears the
-recorded live events; ``GET /__mockcanvas__/live_events/delivery`` shows delivery to a consumer.
+recorded live events; ``GET /__mockcanvas__/live_events/delivery`` shows delivery to a consumer;
+``GET|DELETE /__mockcanvas__/requests`` reads or clears the request journal.
 """
 
 from __future__ import annotations
@@ -105,3 +106,31 @@ async def live_event_delivery(request: web.Request) -> web.Response:
         return render(request, {"url": None, "delivered": 0, "failed": 0, "pending": 0, "retries": 0,
                                 "last_error": None})
     return render(request, delivery.stats())
+
+
+# -- the request journal ----------------------------------------------------------------------
+@routes.get("/__mockcanvas__/requests")
+async def list_requests(request: web.Request) -> web.Response:
+    """The calls made to Canvas routes, in order: ``?after=N``, ``?method=``, ``?route=`` (a template
+    such as ``/api/v1/groups/{group_id}``), ``?path=``, ``?status=``."""
+    journal = store_of(request).requests
+    query = request.rel_url.query
+    for key in ("after", "status"):
+        value = query.get(key, "0")
+        if not value.isdigit():
+            return render(request, {"error": f"{key} must be a non-negative integer, not {value!r}"}, status=400)
+    position = journal.position
+    entries = journal.since(int(query.get("after", "0")))
+    wanted = {k: query[k] for k in ("method", "route", "path") if k in query}
+    if "method" in wanted:
+        wanted["method"] = wanted["method"].upper()
+    if "status" in query:
+        wanted["status"] = int(query["status"])
+    entries = [e for e in entries if all(e[k] == v for k, v in wanted.items())]
+    return render(request, {"position": position, "count": len(entries), "requests": entries})
+
+
+@routes.delete("/__mockcanvas__/requests")
+async def clear_requests(request: web.Request) -> web.Response:
+    journal = store_of(request).requests
+    return render(request, {"cleared": journal.clear(), "position": journal.position})

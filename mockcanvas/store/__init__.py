@@ -17,6 +17,7 @@ from typing import Any
 from ..clock import Clock, SystemClock
 from ..errors import NotFound
 from ..events import LiveEvents
+from ..journal import RequestJournal
 from ..settings import Settings
 from . import live
 from . import records as r
@@ -32,7 +33,7 @@ from .progress import ProgressOps
 __all__ = ["Store", "r"]
 
 _SIS_FORMS = {
-    "users": {"sis_user_id": "by_sis", "sis_login_id": "by_login"},
+    "users": {"sis_user_id": "by_sis", "sis_login_id": "by_login", "sis_integration_id": "by_integration"},
     "courses": {"sis_course_id": "by_sis"},
     "accounts": {"sis_account_id": "by_sis"},
     "groups": {"sis_group_id": "by_sis"},
@@ -40,6 +41,8 @@ _SIS_FORMS = {
     "sections": {"sis_section_id": "by_sis"},
 }
 _INT = re.compile(r"\A\d+\Z")
+_SHORT_GLOBAL = re.compile(r"\A(\d+)~(\d+)\Z")  # Canvas's short global id: "<shard>~<local>"
+_HEX = re.compile(r"\Ahex:(sis_\w+):((?:[0-9A-Fa-f]{2})+)\Z")  # Api.sis_parse_id's hex form
 
 
 class Store(Tables):
@@ -57,6 +60,7 @@ class Store(Tables):
         self.categories = CategoryOps(self)
         self.progress = ProgressOps(self, self.settings.progress_policy)
         self.live_events = LiveEvents()
+        self.requests = RequestJournal()  # filled by the app: the calls made to Canvas routes
         self.recording = True  # False while a world loads: loading records nothing
         self.world_shard_id = 0  # ``shard_id:`` of the world files, used when settings give none
         self._muted: frozenset[str] = frozenset()
@@ -74,6 +78,7 @@ class Store(Tables):
         self.progress.reset()
         self._pending_events.clear()
         self.live_events.clear()
+        self.requests.clear()
 
     # -- live events -----------------------------------------------------------------------
     def _on_write(self, table: str, rec: Any, changed: dict[str, tuple[Any, Any]] | None) -> None:
@@ -120,30 +125,46 @@ class Store(Tables):
         """Resolve a path id (``12``, ``"12"``, ``"sis_course_id:X"``) to a row or raise NotFound."""
         rec = None
         if isinstance(ref, int):
-            rec = self.get(table, ref)
+            rid = self.local_id(ref)
+            rec = self.get(table, rid) if rid is not None else None
         elif isinstance(ref, str):
-            ref = ref.strip()
-            if _INT.match(ref):
-                rec = self.get(table, int(ref))
-            elif ":" in ref:
-                form, _, value = ref.partition(":")
-                index_name = _SIS_FORMS.get(table, {}).get(form)
+            rid = self.path_id(ref)
+            if rid is not None:
+                rec = self.get(table, rid)
+            else:
+                form, value = _sis_ref(ref.strip())
+                index_name = _SIS_FORMS.get(table, {}).get(form) if form else None
                 if index_name and value:
                     key = value.casefold() if index_name == "by_login" else value
-                    rid = self.idx[table][index_name].get(key)
-                    rec = self.get(table, rid) if rid is not None else None
+                    found = self.idx[table][index_name].get(key)
+                    rec = self.get(table, found) if found is not None else None
         if rec is None or (live and not _is_live(rec)):
             raise NotFound()
         return rec
 
-    @staticmethod
-    def find_id(ref: Any) -> int | None:
-        """A plain integer path id, or None."""
-        if isinstance(ref, int):
-            return ref
-        if isinstance(ref, str) and _INT.match(ref.strip()):
-            return int(ref.strip())
+    def local_id(self, rid: int) -> int | None:
+        """A local id from a local or global one (``shard * 10**13 + id`` of this world's shard);
+        None for another shard's id."""
+        if rid < 10**13:
+            return rid
+        shard, local = divmod(rid, 10**13)
+        return local if shard == self.settings.shard_id else None
+
+    def path_id(self, ref: str) -> int | None:
+        """An integer path id (local, global or ``shard~local``) as a local id, else None."""
+        ref = ref.strip()
+        if _INT.match(ref):
+            return self.local_id(int(ref))
+        m = _SHORT_GLOBAL.match(ref)
+        if m:
+            return int(m.group(2)) if int(m.group(1)) == self.settings.shard_id else None
         return None
+
+    def find_id(self, ref: Any) -> int | None:
+        """An integer path id (local or global) as a local id, or None."""
+        if isinstance(ref, int):
+            return self.local_id(ref)
+        return self.path_id(ref) if isinstance(ref, str) else None
 
     def user_for_token(self, token: str) -> r.AccessToken | None:
         return self.tokens.get(token)
@@ -171,6 +192,20 @@ class Store(Tables):
         if local_id is None:
             return None
         return self.settings.shard_id * 10**13 + local_id if self.settings.shard_id else local_id
+
+
+def _sis_ref(ref: str) -> tuple[str | None, str | None]:
+    """``sis_user_id:X`` -> ("sis_user_id", "X"); ``hex:sis_user_id:5859`` -> ("sis_user_id", "XY")."""
+    m = _HEX.match(ref)
+    if m:
+        try:
+            return m.group(1), bytes.fromhex(m.group(2)).decode("utf-8")
+        except UnicodeDecodeError:
+            return None, None
+    if ":" in ref:
+        form, _, value = ref.partition(":")
+        return form, value
+    return None, None
 
 
 def _is_live(rec: Any) -> bool:

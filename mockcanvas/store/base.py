@@ -112,6 +112,7 @@ def _index_specs() -> dict[str, dict[str, SortedIndex | UniqueIndex]]:
             "by_sis": UniqueIndex(lambda u: u.sis_user_id),
             "by_login": UniqueIndex(lambda u: _fold(u.login_id) or None),
             "by_email": UniqueIndex(lambda u: _fold(u.email) or None),
+            "by_integration": UniqueIndex(lambda u: u.integration_id),
         },
         "admins": {
             "by_user": SortedIndex(lambda a: a.user_id, lambda a: (a.id,)),

@@ -67,17 +67,29 @@ class Policy:
     def is_admin_of(self, user: r.User | None, account_id: int) -> bool:
         if user is None:
             return False
-        admin_of = {
-            a.account_id
-            for a in (self.s.get("admins", i) for i in self.s.idx["admins"]["by_user"].ids(user.id))
-            if a is not None and a.workflow_state == "active"
-        }
+        admin_of = self.admin_accounts(user)
         return bool(admin_of) and any(a in admin_of for a in self.account_chain(account_id))
 
     def account_rights(self, user: r.User | None, account: r.Account) -> frozenset[str]:
         if self.is_admin_of(user, account.id):
             return ADMIN_RIGHTS
         return frozenset()
+
+    def admin_accounts(self, user: r.User) -> set[int]:
+        get = self.s.rows["admins"].get
+        return {a.account_id for a in (get(i) for i in self.s.idx["admins"]["by_user"].ids(user.id))
+                if a is not None and a.workflow_state == "active"}
+
+    def can_masquerade(self, real: r.User, target: r.User) -> bool:
+        """User#can_masquerade?: oneself always; otherwise ``become_user`` on the target's root
+        account (its admins) and at least the target's own admin rights (an admin of every
+        account the target administers, or of a parent of it)."""
+        if real.id == target.id:
+            return True
+        root = self.s.people.root_account_id(target.account_id)
+        if not self.is_admin_of(real, root):
+            return False
+        return all(self.is_admin_of(real, acc) for acc in self.admin_accounts(target))
 
     # -- users -----------------------------------------------------------------------------
     def user_rights(self, viewer: r.User, user: r.User) -> frozenset[str]:

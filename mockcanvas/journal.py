@@ -1,0 +1,96 @@
+"""The request journal: every call made to the mock's Canvas routes, in order (not a Canvas feature).
+
+Each entry is ``{"position", "method", "path", "query", "route", "user_id", "real_user_id",
+"status"}``; ``route`` is the route's template (``/api/v1/groups/{group_id}``), or None for an
+unknown route; ``user_id`` is the effective user (after ``as_user_id``). Kept by the store, so every
+app serving a world shares it and the per-test rollback clears it. Control-plane calls
+(``/__mockcanvas__/``) are not journaled.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+__all__ = ["RequestJournal"]
+
+
+class RequestJournal:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[dict[str, Any]] = []
+        self._position = 0
+
+    def record(self, **entry: Any) -> dict[str, Any]:
+        with self._lock:
+            self._position += 1
+            entry = {"position": self._position, **entry}
+            self._entries.append(entry)
+            return entry
+
+    @property
+    def position(self) -> int:
+        return self._position
+
+    def all(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def since(self, position: int) -> list[dict[str, Any]]:
+        return [e for e in self.all() if e["position"] > position]
+
+    def clear(self) -> int:
+        with self._lock:
+            n = len(self._entries)
+            self._entries.clear()
+            return n
+
+    def calls(self, method: str | None = None, route: str | None = None, *, path: str | None = None,
+              user_id: int | None = None, status: int | None = None) -> list[dict[str, Any]]:
+        """Entries matching every given field. ``route`` is a template (``/api/v1/groups/{group_id}``)
+        and ``path`` a concrete path (``/api/v1/groups/1``)."""
+        out = []
+        for e in self.all():
+            if method is not None and e["method"] != method.upper():
+                continue
+            if route is not None and e["route"] != route:
+                continue
+            if path is not None and e["path"] != path:
+                continue
+            if user_id is not None and e["user_id"] != user_id:
+                continue
+            if status is not None and e["status"] != status:
+                continue
+            out.append(e)
+        return out
+
+    def assert_called(self, method: str | None = None, route: str | None = None, *,
+                      times: int | None = None, **fields: Any) -> list[dict[str, Any]]:
+        """Assert a matching call was made (exactly ``times`` times when given); the failure lists
+        the calls that were made instead."""
+        found = self.calls(method, route, **fields)
+        if (times is None and not found) or (times is not None and len(found) != times):
+            want = " ".join(str(x) for x in (method, route or fields.get("path")) if x) or "a call"
+            extra = ", ".join(f"{k}={v!r}" for k, v in fields.items() if k != "path")
+            expected = "any" if times is None else str(times)
+            raise AssertionError(self._explain(
+                f"expected {expected} {want}{' with ' + extra if extra else ''}, found {len(found)}"))
+        return found
+
+    def assert_not_called(self, method: str | None = None, route: str | None = None, **fields: Any) -> None:
+        self.assert_called(method, route, times=0, **fields)
+
+    def _explain(self, headline: str) -> str:
+        entries = self.all()
+        if not entries:
+            return f"{headline}; no requests were made"
+        lines = [f"{headline}; requests made:"]
+        lines.extend(f"  #{e['position']} {e['method']} {e['path']} -> {e['status']} (user {e['user_id']})"
+                     for e in entries)
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<RequestJournal {len(self._entries)} entries>"
