@@ -113,9 +113,14 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     params = await read_params(request)
     request[PARAMS] = params
     body_token = params.get("access_token") if isinstance(params.get("access_token"), str) else None
-    user = authenticate(request, body_token)
     as_user = params.get("as_user_id")
-    if as_user is not None and as_user != "":
+    masquerading = as_user is not None and as_user != ""
+    try:
+        user = authenticate(request, body_token)
+    except E.Unauthenticated:
+        # load_user checks as_user_id before any action asks for a user: nobody may become anyone
+        raise E.InvalidAsUser() if masquerading else E.Unauthenticated() from None
+    if masquerading:
         user = _masquerade(request, user, as_user)
     # who and what a change comes from, for the live events the store records during the handler
     with using_source(_event_source(request, user, token_of(request) or body_token)):
@@ -132,9 +137,9 @@ def _masquerade(request: web.Request, real: User, ref: object) -> User:
         raise E.InvalidAsUser() from None
     if not store.policy.can_masquerade(real, target):
         raise E.InvalidAsUser()
-    if target.id != real.id:
-        request[USER] = target
-        request[REAL_USER] = real
+    # as Canvas, even becoming oneself sets the real user (and X-Canvas-Real-User-Id)
+    request[USER] = target
+    request[REAL_USER] = real
     return target
 
 
