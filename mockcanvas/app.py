@@ -28,7 +28,7 @@ from .responses import render
 from .settings import Settings
 from .store import Store
 from .store.records import User
-from .store.live import session_id
+from .store.live import request_metadata, session_id
 
 log = logging.getLogger("mockcanvas")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -123,7 +123,14 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if masquerading:
         user = _masquerade(request, user, as_user)
     # who and what a change comes from, for the live events the store records during the handler
-    with using_source(_event_source(request, user, token_of(request) or body_token)):
+    source = _event_source(request, user, token_of(request) or body_token)
+    if request.method != "GET":
+        # the context and role as they are before the change (@context_membership is looked up
+        # before the action: a student joining a group is not yet its member)
+        store = request.app[STORE]
+        with store.lock:
+            source.cache = request_metadata(store, source)
+    with using_source(source):
         return await handler(request)
 
 

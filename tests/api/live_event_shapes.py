@@ -1,0 +1,152 @@
+"""The shape of a Canvas live event, taken from Canvas's own documentation at test time.
+
+The seed file is the data-services page for groups (``data_service_canvas_group.md``): for each of
+the six events a "Payload Example:" followed by one JSON object. :func:`seed_examples` parses those
+objects; :func:`check_shape` compares one recorded :class:`mockcanvas.events.LiveEvent` with the
+example of its name (canvas-facts section 6):
+
+* the body has exactly the keys of the example, with the same value types (ids are digit strings,
+  ``group_limit`` / ``max_membership`` an int or null);
+* the metadata of an HTTP request has the example's keys, plus only the documented context keys
+  (and every request that writes has a context); the metadata of a job has the job's keys; the
+  metadata of a plain Python call on the store has producer, event name and time only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+# the six "Payload Example:" objects of Canvas's data-services page for group events, as JSON
+EXAMPLES_PATH = Path(__file__).parent.parent / "data" / "canvas_live_event_examples.json"
+# the page itself, when at hand: the examples file is checked against it
+SEED_PATH = Path(os.environ.get("MOCKCANVAS_LIVE_EVENTS_SEED", EXAMPLES_PATH.parent / "missing-seed.txt"))
+
+EVENT_NAMES = frozenset({
+    "group_category_created", "group_category_updated", "group_created", "group_updated",
+    "group_membership_created", "group_membership_updated",
+})
+# Canvas::LiveEvents context of @context; only some examples show them
+CONTEXT_KEYS = frozenset({"context_type", "context_id", "context_account_id", "context_role",
+                          "context_sis_source_id"})
+CONTEXT_REQUIRED = frozenset({"context_type", "context_id", "context_account_id"})
+JOB_METADATA_KEYS = frozenset({"job_id", "job_tag", "root_account_id", "producer", "event_name", "event_time"})
+BARE_METADATA_KEYS = frozenset({"producer", "event_name", "event_time"})
+
+EVENT_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+DIGITS = re.compile(r"[1-9]\d*")
+UUID = re.compile(r"[A-Za-z0-9]{40}")
+# ids of records (global ids as strings); SIS ids, request and session ids are other strings
+BODY_ID_KEYS = frozenset({"group_category_id", "group_id", "group_membership_id", "user_id", "context_id",
+                          "account_id"})
+METADATA_ID_KEYS = frozenset({"user_id", "user_account_id", "root_account_id", "context_id",
+                              "context_account_id", "real_user_id", "job_id"})
+NULLABLE_BODY = frozenset({"group_limit", "max_membership"})
+NULLABLE_METADATA = frozenset({"referrer", "user_agent", "user_sis_id", "user_login", "client_ip"})
+WORKFLOW_STATES = {
+    "group": {"available", "deleted"},
+    "group_membership": {"accepted", "invited", "requested", "deleted"},
+}
+
+
+def parse_examples(text: str) -> dict[str, dict[str, Any]]:
+    """Every JSON object that follows a "Payload Example:" line, by its metadata's event_name."""
+    decoder = json.JSONDecoder()
+    out: dict[str, dict[str, Any]] = {}
+    for match in re.finditer(r"Payload Example:\s*", text):
+        example, _ = decoder.raw_decode(text, match.end())
+        out[example["metadata"]["event_name"]] = example
+    return out
+
+
+@cache
+def seed_examples() -> dict[str, dict[str, Any]]:
+    return json.loads(EXAMPLES_PATH.read_text(encoding="utf-8"))
+
+
+def _same_type(key: str, value: Any, example: Any, nullable: frozenset[str]) -> bool:
+    if value is None:
+        return key in nullable
+    return type(value) is type(example)
+
+
+def _problems_of_body(name: str, body: dict[str, Any], example: dict[str, Any]) -> list[str]:
+    problems = []
+    if set(body) != set(example):
+        problems.append(f"body keys {sorted(body)} are not the example's {sorted(example)}")
+    for key, value in body.items():
+        if key in example and not _same_type(key, value, example[key], NULLABLE_BODY):
+            problems.append(f"body {key}={value!r} is not a {type(example[key]).__name__} like {example[key]!r}")
+        if key in BODY_ID_KEYS and not (isinstance(value, str) and DIGITS.fullmatch(value)):
+            problems.append(f"body {key}={value!r} is not an id string")
+    if "uuid" in body and not (isinstance(body["uuid"], str) and UUID.fullmatch(body["uuid"])):
+        problems.append(f"body uuid={body['uuid']!r} is not 40 letters and digits")
+    kind = name.rsplit("_", 1)[0]
+    if kind in WORKFLOW_STATES and body.get("workflow_state") not in WORKFLOW_STATES[kind]:
+        problems.append(f"body workflow_state={body.get('workflow_state')!r} is not one of "
+                        f"{sorted(WORKFLOW_STATES[kind])}")
+    return problems
+
+
+def _expected_context_type(metadata: dict[str, Any]) -> str | None:
+    """The context a write route implies (None: the category's own context, Course or Account)."""
+    path = metadata["url"].split("?", 1)[0]
+    if re.search(r"/api/v1/groups/\d+", path):
+        return "Group"
+    if re.search(r"/api/v1/courses/", path):
+        return "Course"
+    if re.search(r"/api/v1/accounts/", path) or re.search(r"/api/v1/groups/?$", path):
+        return "Account"  # a community lives in the domain's root account
+    return None
+
+
+def _problems_of_metadata(name: str, metadata: dict[str, Any]) -> list[str]:
+    seed_meta = seed_examples()["group_category_created"]["metadata"]  # the one with context keys
+    problems = []
+    keys = set(metadata)
+    if "request_id" in metadata:
+        own = set(seed_examples()[name]["metadata"]) - CONTEXT_KEYS
+        if keys - CONTEXT_KEYS != own:
+            problems.append(f"request metadata keys {sorted(keys - CONTEXT_KEYS)} (without context keys) "
+                            f"are not the example's {sorted(own)}")
+        if not CONTEXT_REQUIRED <= keys:
+            problems.append(f"request metadata lacks context keys {sorted(CONTEXT_REQUIRED - keys)}")
+        want_type = _expected_context_type(metadata) if "url" in metadata else None
+        if metadata.get("context_type") not in ({want_type} if want_type else {"Course", "Account"}):
+            problems.append(f"context_type {metadata.get('context_type')!r} does not fit {metadata.get('url')}")
+    elif "job_id" in metadata:
+        if keys != JOB_METADATA_KEYS:
+            problems.append(f"job metadata keys {sorted(keys)} are not {sorted(JOB_METADATA_KEYS)}")
+    elif keys != BARE_METADATA_KEYS:
+        problems.append(f"metadata keys {sorted(keys)} of a call outside any request are not "
+                        f"{sorted(BARE_METADATA_KEYS)}")
+    for key, value in metadata.items():
+        if key in seed_meta and not _same_type(key, value, seed_meta[key], NULLABLE_METADATA):
+            problems.append(f"metadata {key}={value!r} is not a {type(seed_meta[key]).__name__}")
+        if key in METADATA_ID_KEYS and not (isinstance(value, str) and DIGITS.fullmatch(value)):
+            problems.append(f"metadata {key}={value!r} is not an id string")
+    if metadata.get("job_tag") is not None and not isinstance(metadata["job_tag"], str):
+        problems.append(f"job_tag {metadata['job_tag']!r} is not a string")
+    if metadata.get("producer") != "canvas":
+        problems.append(f"producer {metadata.get('producer')!r} is not 'canvas'")
+    if metadata.get("event_name") != name:
+        problems.append(f"event_name {metadata.get('event_name')!r} is not {name!r}")
+    if not EVENT_TIME.fullmatch(str(metadata.get("event_time"))):
+        problems.append(f"event_time {metadata.get('event_time')!r} is not UTC with milliseconds")
+    return problems
+
+
+def check_shape(event: Any) -> None:
+    """Assert that a LiveEvent (or a ``{"metadata", "body"}`` dict) has the documented shape."""
+    metadata, body = (event["metadata"], event["body"]) if isinstance(event, dict) else (event.metadata, event.body)
+    name = metadata.get("event_name")
+    if name not in EVENT_NAMES:
+        raise AssertionError(f"unknown live event name {name!r}")
+    problems = _problems_of_body(name, body, seed_examples()[name]["body"]) + _problems_of_metadata(name, metadata)
+    if problems:
+        raise AssertionError(f"{name} does not have the documented shape:\n  " + "\n  ".join(problems)
+                             + f"\nmetadata: {metadata}\nbody: {body}")
