@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, insort
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from copy import copy
 from dataclasses import dataclass
@@ -59,8 +59,30 @@ class SortedIndex:
     def ids(self, bucket: Hashable) -> list[int]:
         return [k[-1] for k in self.buckets.get(bucket, ())]
 
+    def id_view(self, bucket: Hashable) -> IdView:
+        """The bucket's ids without copying them: O(1), for paging a list in O(page). Read it
+        before the next write (a request reads under no await)."""
+        return IdView(self.buckets.get(bucket, []))
+
     def clear(self) -> None:
         self.buckets.clear()
+
+
+class IdView(Sequence):
+    """A read-only sequence of the row ids of a sorted bucket (its keys end with the id)."""
+
+    __slots__ = ("_keys",)
+
+    def __init__(self, keys: list[tuple]) -> None:
+        self._keys = keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [k[-1] for k in self._keys[i]]
+        return self._keys[i][-1]
 
 
 class UniqueIndex:

@@ -19,6 +19,7 @@ app/models/group_membership.rb) and ``GroupLeadership`` (app/models/group_leader
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MSG_GROUP_FULL, Invalid, NotFound, Unauthorized
@@ -159,7 +160,7 @@ class MembershipOps:
         self.s._update("groups", group, leader_id=pick.user_id, updated_at=self.s.now())
 
     # -- the Group Memberships API (GroupMembershipsController + GroupMembership#set_policy) ----
-    def list_ids(self, viewer: r.User, group: r.Group, filter_states: list[str] | None) -> list[int]:
+    def list_ids(self, viewer: r.User, group: r.Group, filter_states: list[str] | None) -> Sequence[int]:
         """Live memberships in id order; ``filter_states`` is intersected with the three listable
         states, so only unknown states gives ``[]``. O(page) without a filter."""
         self.s.groups.require(viewer, group, "read_roster")
@@ -167,9 +168,9 @@ class MembershipOps:
         if filter_states is not None:
             states &= set(filter_states)
         if states == set(LISTABLE_STATES):
-            return self.live_ids(group.id)
+            return self.s.idx["memberships"]["by_group"].id_view(group.id)
         if states == {"accepted"}:
-            return self.s.idx["memberships"]["accepted_by_group"].ids(group.id)
+            return self.s.idx["memberships"]["accepted_by_group"].id_view(group.id)
         return [m.id for m in self.live(group.id) if m.workflow_state in states]
 
     def find(self, viewer: r.User, group: r.Group, *, membership_ref: str | None = None,
