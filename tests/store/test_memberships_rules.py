@@ -343,11 +343,11 @@ def test_list_ids_filter_states(store):
     admin = user(store, 1)
     g = grp(store, 7)
     assert LISTABLE_STATES == ("accepted", "invited", "requested")
-    assert store.memberships.list_ids(admin, g, None) == [11, 12, inv, req]
-    assert store.memberships.list_ids(admin, g, ["accepted"]) == [11, 12]
-    assert store.memberships.list_ids(admin, g, ["requested", "invited"]) == [inv, req]
-    assert store.memberships.list_ids(admin, g, ["deleted", "bogus"]) == []
-    assert store.memberships.list_ids(admin, g, []) == []
+    assert list(store.memberships.list_ids(admin, g, None)) == [11, 12, inv, req]
+    assert list(store.memberships.list_ids(admin, g, ["accepted"])) == [11, 12]
+    assert list(store.memberships.list_ids(admin, g, ["requested", "invited"])) == [inv, req]
+    assert list(store.memberships.list_ids(admin, g, ["deleted", "bogus"])) == []
+    assert list(store.memberships.list_ids(admin, g, [])) == []
     with pytest.raises(Unauthorized):
         store.memberships.list_ids(user(store, 6), grp(store, 2), None)
 
