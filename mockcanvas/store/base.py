@@ -226,6 +226,7 @@ class Tables:
         self._tokens_dirty = False
         self._snapshot: _Snapshot | None = None
         self._undo: list[tuple] | None = None  # set inside atomic(): how to undo each write
+        self.version = 0  # bumped by every write: caches derived from rows key on it
 
     # -- ids -------------------------------------------------------------------------------
     def next_id(self, table: str) -> int:
@@ -252,6 +253,7 @@ class Tables:
             raise ValueError(f"{table}: duplicate id {rec.id}")
         self.reserve_id(table, rec.id)
         rows[rec.id] = rec
+        self.version += 1
         self._index(table, rec)
         self._dirty.add((table, rec.id))
         if self._undo is not None:
@@ -266,6 +268,7 @@ class Tables:
             return changed
         if self._undo is not None:
             self._undo.append(("update", table, rec, {k: old for k, (old, _) in changed.items()}))
+        self.version += 1
         self._unindex(table, rec)
         for k, (_, v) in changed.items():
             setattr(rec, k, v)
@@ -278,6 +281,7 @@ class Tables:
         """Hook after every write (``changed`` is None for an insert): the store's live events."""
 
     def _put_token(self, tok: r.AccessToken) -> None:
+        self.version += 1
         self.tokens[tok.token] = tok
         self._tokens_dirty = True
 
@@ -294,6 +298,7 @@ class Tables:
             try:
                 yield
             except BaseException:
+                self.version += 1
                 self._atomic_abort(mark)
                 for entry in reversed(self._undo):
                     if entry[0] == "insert":
@@ -343,6 +348,7 @@ class Tables:
     def rollback(self) -> None:
         """Return to the last snapshot in place, touching only the rows changed since."""
         with self.lock:
+            self.version += 1
             snap = self._snapshot
             if snap is None:
                 raise RuntimeError("rollback() before snapshot()")
@@ -367,6 +373,7 @@ class Tables:
         """Hook for state kept beside the tables (uploaded bytes, counters)."""
 
     def rebuild_indexes(self) -> None:
+        self.version += 1
         for table, specs in self.idx.items():
             for ix in specs.values():
                 ix.clear()

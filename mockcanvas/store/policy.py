@@ -54,6 +54,8 @@ GROUP_PERMISSIONS = (
 class Policy:
     def __init__(self, store: Store) -> None:
         self.s = store
+        self._memo_cache: dict[tuple, frozenset[str]] = {}
+        self._memo_version = -1
 
     # -- accounts --------------------------------------------------------------------------
     def account_chain(self, account_id: int) -> list[int]:
@@ -116,9 +118,22 @@ class Policy:
         """The user's active enrollments in one course."""
         return [e for e in self.active_enrollments(user_id) if e.course_id == course_id]
 
+    def _memo(self, key: tuple, compute):
+        """Rights depend only on rows: remember them until the next write (store.version)."""
+        if self._memo_version != self.s.version:
+            self._memo_cache.clear()
+            self._memo_version = self.s.version
+        found = self._memo_cache.get(key)
+        if found is None:
+            found = self._memo_cache[key] = compute()
+        return found
+
     def course_rights(self, user: r.User | None, course: r.Course) -> frozenset[str]:
         if user is None or course.workflow_state == "deleted":
             return frozenset()
+        return self._memo(("course", user.id, course.id), lambda: self._course_rights(user, course))
+
+    def _course_rights(self, user: r.User, course: r.Course) -> frozenset[str]:
         if self.is_admin_of(user, course.account_id):
             return ADMIN_RIGHTS
         rights: set[str] = set()
@@ -178,6 +193,9 @@ class Policy:
     def group_rights(self, user: r.User | None, group: r.Group) -> frozenset[str]:
         if user is None:
             return frozenset()
+        return self._memo(("group", user.id, group.id), lambda: self._group_rights(user, group))
+
+    def _group_rights(self, user: r.User, group: r.Group) -> frozenset[str]:
         ctx = self.context_rights(user, group.context_type, group.context_id)
         m = self.membership(group, user)
         member = m is not None and m.workflow_state == "accepted"
