@@ -10,6 +10,7 @@ routes and unexpected exceptions are answered as Canvas would (404 / 500 bodies)
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import traceback
 import uuid
@@ -123,8 +124,11 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if masquerading:
         user = _masquerade(request, user, as_user)
     # who and what a change comes from, for the live events the store records during the handler
-    source = _event_source(request, user, token_of(request) or body_token)
-    if request.method != "GET":
+    token = token_of(request) or body_token
+    if request.method == "GET":  # reads seldom write: build the source only if an event fires
+        source = functools.partial(_event_source, request, user, token)
+    else:
+        source = _event_source(request, user, token)
         # the context and role as they are before the change (@context_membership is looked up
         # before the action: a student joining a group is not yet its member)
         store = request.app[STORE]

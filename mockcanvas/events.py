@@ -60,16 +60,19 @@ class JobSource:
     root_account_id: int | None = None
 
 
-_SOURCE: contextvars.ContextVar[RequestSource | JobSource | None] = contextvars.ContextVar(
-    "mockcanvas_live_event_source", default=None)
+Source = RequestSource | JobSource | Callable[[], RequestSource] | None
+_SOURCE: contextvars.ContextVar[Source] = contextvars.ContextVar("mockcanvas_live_event_source", default=None)
 
 
 def current_source() -> RequestSource | JobSource | None:
-    return _SOURCE.get()
+    """The source of the change being made; a callable (a read request, which seldom writes) is
+    asked for its :class:`RequestSource` only when an event needs it."""
+    source = _SOURCE.get()
+    return source() if callable(source) else source
 
 
 @contextmanager
-def using_source(source: RequestSource | JobSource | None) -> Iterator[None]:
+def using_source(source: Source) -> Iterator[None]:
     token = _SOURCE.set(source)
     try:
         yield
