@@ -9,10 +9,12 @@ override query-string ones. An empty body, with or without a Content-Type, is no
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, Iterable
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from ..coerce import to_bool
 from ..errors import BadRequest
@@ -57,6 +59,21 @@ def parse_pairs(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _bad_request() -> BadRequest:
+    return BadRequest({"errors": [{"message": "An error occurred.", "error_code": "bad_request"}]})
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
 async def read_params(request: web.Request) -> dict[str, Any]:
     """All parameters of a request: query string, then the body (form, multipart or JSON)."""
     params = parse_pairs(request.rel_url.query.items())
@@ -67,9 +84,11 @@ async def read_params(request: web.Request) -> dict[str, Any]:
         raw = await request.read()
         if raw.strip():
             try:
-                body = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
-                raise BadRequest({"errors": [{"message": "An error occurred.", "error_code": "bad_request"}]})
+                # Canvas's JSON parser takes no NaN/Infinity; numbers beyond a float, or nesting past
+                # the interpreter's limit, are as unparseable
+                body = json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                raise _bad_request() from None
             if isinstance(body, dict):
                 params.update(body)
         return params
@@ -78,6 +97,8 @@ async def read_params(request: web.Request) -> dict[str, Any]:
             form = await request.post()
         except (ValueError, UnicodeDecodeError):
             form = {}
+        except HttpProcessingError:  # a malformed multipart part (header): Rails answers 400
+            raise _bad_request() from None
         pairs = [(k, v) for k, v in form.items() if isinstance(v, str)]
         params.update(parse_pairs(pairs))
     return params

@@ -262,3 +262,21 @@ def test_wrong_method_is_a_canvas_404(api):
     assert d.status == 404 and d.json() == NOT_FOUND
     assert len(api.problems) == 1
     api.problems.clear()
+
+
+BAD_REQUEST = {"errors": [{"message": "An error occurred.", "error_code": "bad_request"}]}
+
+
+@pytest.mark.parametrize("method,path,ctype,body", [
+    ("POST", "/api/v1/courses/1/group_categories", "application/json", '{"name":"N","create_group_count":NaN}'),
+    ("POST", "/api/v1/courses/1/group_categories", "application/json", '{"name":"N","group_limit":Infinity}'),
+    ("PUT", "/api/v1/groups/1", "application/json", '{"max_membership":1e400}'),
+    ("PUT", "/api/v1/groups/1", "application/json", "[" * 100_000),
+    ("POST", "/api/v1/groups/1/memberships", "multipart/form-data; boundary=B",
+     '--B\r\nContent-Disposition: form-data; name="\x13"\r\n\r\nx\r\n--B--\r\n'),
+], ids=["nan", "infinity", "huge-number", "deep-nesting", "malformed-multipart"])
+def test_unparseable_bodies_are_400_and_change_nothing(api, store, method, path, ctype, body):
+    """Found by fuzzing: these were 500s. Rails answers an unparseable body with 400."""
+    r = api.request(method, path, headers={"Content-Type": ctype}, data=body.encode())
+    assert (r.status, r.json()) == (400, BAD_REQUEST)
+    assert store.changed_rows == 0 and len(store.live_events) == 0
