@@ -284,9 +284,12 @@ class _Loader:
     def expand_generated(self) -> None:
         """Fill in the generated people now that their ids are known (patterns may use ``{id}``)."""
         names: dict[str, gen.Names] = {}
-        people = [it for it in self.items["users"] if "gen" in it.row]
+        by_gen: dict[int, list[Item]] = {}  # each entry's people, in world order, in one pass
+        for it in self.items["users"]:
+            if "gen" in it.row:
+                by_gen.setdefault(id(it.row["gen"]), []).append(it)
         for g in self.gens:
-            mine = [it for it in people if it.row["gen"] is g]
+            mine = by_gen.get(id(g), [])
             if g.file not in names:
                 names[g.file] = gen.Names(g.row["seed"])
             v = g.f
