@@ -1,4 +1,4 @@
-"""Canvas's parameter casts: ``value_to_boolean`` and Ruby's ``to_i``."""
+"""Canvas's value casts: ``value_to_boolean``, Ruby's ``to_i`` and ``StringifyIds``."""
 
 from __future__ import annotations
 
@@ -42,3 +42,17 @@ def optional_int(value: Any) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return ruby_to_i(value)
+
+
+def stringify_ids(value: Any, key: str | None = None) -> Any:
+    """StringifyIds (lib/stringify_ids.rb): every integer under a key named ``id``, ``*_id`` or
+    ``*_ids`` becomes a string, at any depth. Used for ``canvas-string-ids`` responses and for
+    every live event."""
+    if isinstance(value, dict):
+        return {k: stringify_ids(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [stringify_ids(v, key) for v in value]
+    if (key is not None and isinstance(value, int) and not isinstance(value, bool)
+            and (key == "id" or key.endswith(("_id", "_ids")))):
+        return str(value)
+    return value

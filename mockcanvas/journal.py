@@ -49,11 +49,13 @@ class RequestJournal:
             return n
 
     def calls(self, method: str | None = None, route: str | None = None, *, path: str | None = None,
-              user_id: int | None = None, status: int | None = None) -> list[dict[str, Any]]:
-        """Entries matching every given field. ``route`` is a template (``/api/v1/groups/{group_id}``)
-        and ``path`` a concrete path (``/api/v1/groups/1``)."""
+              user_id: int | None = None, status: int | None = None, after: int = 0) -> list[dict[str, Any]]:
+        """Entries matching every given field, recorded after position ``after``. ``route`` is a
+        template (``/api/v1/groups/{group_id}``) and ``path`` a concrete path (``/api/v1/groups/1``)."""
         out = []
         for e in self.all():
+            if e["position"] <= after:
+                continue
             if method is not None and e["method"] != method.upper():
                 continue
             if route is not None and e["route"] != route:

@@ -7,21 +7,10 @@ from typing import Any
 
 from aiohttp import web
 
+from .coerce import stringify_ids
 from .keys import PARAMS
 
 STRING_IDS = "application/json+canvas-string-ids"
-
-
-def _stringify_ids(value: Any, key: str | None = None) -> Any:
-    """StringifyIds: every integer under a key named id, *_id or *_ids becomes a string."""
-    id_key = key is not None and (key == "id" or key.endswith("_id") or key.endswith("_ids"))
-    if isinstance(value, dict):
-        return {k: _stringify_ids(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_stringify_ids(v, key) for v in value]
-    if id_key and isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
 
 
 def dumps(data: Any) -> str:
@@ -33,7 +22,7 @@ def dumps(data: Any) -> str:
 def render(request: web.Request, data: Any, *, status: int = 200,
            headers: dict[str, str] | None = None) -> web.Response:
     if STRING_IDS in request.headers.get("Accept", ""):
-        data = _stringify_ids(data)
+        data = stringify_ids(data)
     return web.Response(text=dumps(data), status=status, headers=headers,
                         content_type="application/json", charset="utf-8")
 

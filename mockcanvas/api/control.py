@@ -12,8 +12,11 @@ recorded live events; ``GET /__mockcanvas__/live_events/delivery`` shows deliver
 
 from __future__ import annotations
 
+import re
+
 from aiohttp import web
 
+from ..errors import BadRequest
 from ..keys import DELIVERY, PROBLEMS
 from ..responses import render
 from ..store.progress import POLICIES
@@ -22,6 +25,7 @@ from ._common import store_of, view_context
 from ._params import parse_pairs
 
 routes = web.RouteTableDef()
+_DIGITS = re.compile(r"\A[0-9]+\Z")
 
 
 @routes.get("/__mockcanvas__/health")
@@ -80,11 +84,9 @@ async def list_live_events(request: web.Request) -> web.Response:
     pass it as ``after`` next time to read only what is new."""
     events = store_of(request).live_events
     query = request.rel_url.query
-    after = query.get("after", "0")
-    if not after.isdigit():
-        return render(request, {"error": f"after must be a non-negative integer, not {after!r}"}, status=400)
+    after = _query_int(query, "after") or 0
     position = events.position
-    found = events.since(int(after))
+    found = events.since(after)
     names = set(query.getall("event_name", []) + query.getall("event_name[]", []))
     if names:
         found = [e for e in found if e.name in names]
@@ -115,19 +117,21 @@ async def list_requests(request: web.Request) -> web.Response:
     such as ``/api/v1/groups/{group_id}``), ``?path=``, ``?status=``."""
     journal = store_of(request).requests
     query = request.rel_url.query
-    for key in ("after", "status"):
-        value = query.get(key, "0")
-        if not value.isdigit():
-            return render(request, {"error": f"{key} must be a non-negative integer, not {value!r}"}, status=400)
+    after, status = _query_int(query, "after") or 0, _query_int(query, "status")
     position = journal.position
-    entries = journal.since(int(query.get("after", "0")))
-    wanted = {k: query[k] for k in ("method", "route", "path") if k in query}
-    if "method" in wanted:
-        wanted["method"] = wanted["method"].upper()
-    if "status" in query:
-        wanted["status"] = int(query["status"])
-    entries = [e for e in entries if all(e[k] == v for k, v in wanted.items())]
+    entries = journal.calls(query.get("method"), query.get("route"), path=query.get("path"), status=status,
+                            after=after)
     return render(request, {"position": position, "count": len(entries), "requests": entries})
+
+
+def _query_int(query, key: str) -> int | None:
+    """A non-negative integer query parameter (ASCII digits only), None when absent; else 400."""
+    value = query.get(key)
+    if value is None:
+        return None
+    if not _DIGITS.match(value):
+        raise BadRequest({"error": f"{key} must be a non-negative integer, not {value!r}"})
+    return int(value)
 
 
 @routes.delete("/__mockcanvas__/requests")

@@ -15,6 +15,8 @@ import hashlib
 from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
+from ..coerce import stringify_ids
+from ..errors import NotFound
 from ..events import JobSource, RequestSource, current_source
 from . import records as r
 
@@ -34,15 +36,6 @@ NOP_FIELDS = frozenset({"updated_at", "sis_batch_id"})
 def fires(changed: dict[str, Any] | None) -> bool:
     """An insert (``changed is None``) always fires; an update only when a real field changed."""
     return changed is None or bool(changed.keys() - NOP_FIELDS)
-
-
-def stringify_ids(data: dict[str, Any]) -> dict[str, Any]:
-    """StringifyIds.recursively_stringify_ids, for one flat hash."""
-    for key, value in data.items():
-        if isinstance(value, int) and not isinstance(value, bool) and (
-                key == "id" or key.endswith("_id") or key.endswith("_ids")):
-            data[key] = str(value)
-    return data
 
 
 def body(store: Store, table: str, rec: Any) -> dict[str, Any]:
@@ -166,7 +159,7 @@ def _resolve_context(store: Store, ref: tuple[str, str] | None) -> Any:
         return store.get("accounts", int(value))
     try:
         rec = store.find(table, value, live=False)
-    except Exception:  # an unknown id: the request failed, or will; no context
+    except NotFound:  # an unknown id: the request failed, or will; no context
         return None
     if isinstance(rec, r.GroupCategory):  # GroupCategoriesController: @context = category.context
         return store.get("courses" if rec.context_type == "Course" else "accounts", rec.context_id)

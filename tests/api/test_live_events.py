@@ -872,7 +872,7 @@ def test_after_reads_only_new_events(api, store):
     assert later["count"] == 2
 
 
-@pytest.mark.parametrize("after", ["abc", "-1", "1.5"])
+@pytest.mark.parametrize("after", ["abc", "-1", "1.5", "²"])
 def test_after_must_be_a_number(api, store, after):
     resp = control(api, query=f"?after={after}")
     assert resp.status == 400 and "after" in resp.json()["error"]

@@ -138,7 +138,7 @@ def test_filter_method_route_path_status(api, some_calls):
     assert both["count"] == 1 and both["requests"][0]["user_id"] == 2
 
 
-@pytest.mark.parametrize("query", ["after=x", "after=-1", "after=1.5", "status=ok", "status="])
+@pytest.mark.parametrize("query", ["after=x", "after=-1", "after=1.5", "after=²", "status=ok", "status=", "status=²"])
 def test_bad_integer_filters_are_400(api, query):
     r = api.get(f"/__mockcanvas__/requests?{query}", token=None)
     assert r.status == 400
