@@ -7,7 +7,14 @@ from typing import Any
 
 _TRUE = {"yes", "y", "true", "t", "on", "1"}
 _FALSE = {"no", "n", "false", "f", "off", "0"}
-_LEADING_INT = re.compile(r"\s*([+-]?\d+)")
+# Ruby's \d and \s are ASCII: "²" or an Arabic-Indic digit is not a digit to Canvas
+_LEADING_INT = re.compile(r"\s*([+-]?\d+)", re.ASCII)
+DIGITS = re.compile(r"\A[0-9]+\Z")
+
+
+def digits_int(value: Any) -> int | None:
+    """A string of ASCII digits as an int (an id in a parameter, a CSV cell), else None."""
+    return int(value) if isinstance(value, str) and DIGITS.match(value) else None
 
 
 def to_bool(value: Any, default: bool | None = None) -> bool | None:

@@ -27,14 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote_plus
 
-from .coerce import ruby_to_i
+from .coerce import DIGITS as _DIGITS, ruby_to_i
 from .errors import InvalidPage
 
 DROPPED = frozenset({"page", "per_page", "access_token", "api_key"})
 REL_ORDER = ("current", "next", "prev", "first", "last")
 REL_PRIORITY = ("next", "last", "prev", "current", "first")
 LINK_BUDGET = 6 * 1024
-_DIGITS = re.compile(r"\A\d+\Z")
 
 
 def per_page_for(value: Any, default: int = 10, maximum: int = 100) -> int:
@@ -183,7 +182,7 @@ def paginate_bookmarked(
             token = "first"
         else:
             mark = decode_bookmark(token)
-            if mark is None:
+            if mark is None or (items and not _fits(mark, key(items[0]))):
                 token = "first"
             else:
                 # first item strictly after the bookmark
@@ -202,6 +201,16 @@ def paginate_bookmarked(
     else:
         links["last"] = links["current"]
     return Page(chunk, _capped(links))
+
+
+def _kind(v: Any) -> type | None:
+    return None if isinstance(v, bool) else str if isinstance(v, str) else int if isinstance(v, int) else None
+
+
+def _fits(mark: Sequence[Any], sample: Sequence[Any]) -> bool:
+    """SimpleBookmarker#validate: one value per column, each of the column's type (else page 1)."""
+    return len(mark) == len(sample) and all(
+        _kind(m) is not None and _kind(m) is _kind(s) for m, s in zip(mark, sample))
 
 
 def _cmp_key(k: Sequence[Any]) -> tuple:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiohttp import web
+from yarl import URL
 
 from ..responses import params_of, render
 from ..keys import STORE, USER
@@ -47,7 +48,9 @@ def _page_args(request: web.Request, default_per_page: int) -> dict[str, Any]:
     params = params_of(request)
     settings = store_of(request).settings
     return {
-        "base_url": base_url(request) + request.path,
+        # the path as sent, re-quoted (a SIS id may carry spaces, non-ASCII or control characters;
+        # Canvas's URL helpers percent-encode them, and a header must be one ASCII line)
+        "base_url": base_url(request) + URL(request.rel_url.raw_path).raw_path,
         "query": query_params(request),
         "page": params.get("page"),
         "per_page": params.get("per_page"),

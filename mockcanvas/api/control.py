@@ -12,20 +12,18 @@ recorded live events; ``GET /__mockcanvas__/live_events/delivery`` shows deliver
 
 from __future__ import annotations
 
-import re
-
 from aiohttp import web
 
+from ..coerce import digits_int
 from ..errors import BadRequest
 from ..keys import DELIVERY, PROBLEMS
 from ..responses import render
 from ..store.progress import POLICIES
 from ..views.progress import progress_json
 from ._common import store_of, view_context
-from ._params import parse_pairs
+from ._params import read_params
 
 routes = web.RouteTableDef()
-_DIGITS = re.compile(r"\A[0-9]+\Z")
 
 
 @routes.get("/__mockcanvas__/health")
@@ -56,11 +54,10 @@ async def get_progress_policy(request: web.Request) -> web.Response:
 @routes.put("/__mockcanvas__/progress_policy")
 @routes.post("/__mockcanvas__/progress_policy")
 async def set_progress_policy(request: web.Request) -> web.Response:
-    if request.content_type == "application/json":
-        body = await request.json()
-    else:
-        body = parse_pairs((await request.post()).items())
-    policy = body.get("policy") if isinstance(body, dict) else None
+    try:
+        policy = (await read_params(request)).get("policy")
+    except BadRequest:
+        return render(request, {"error": "the body is not valid JSON"}, status=400)
     try:
         store_of(request).progress.set_policy(str(policy))
     except ValueError as exc:
@@ -129,7 +126,7 @@ def _query_int(query, key: str) -> int | None:
     value = query.get(key)
     if value is None:
         return None
-    if not _DIGITS.match(value):
+    if digits_int(value) is None:
         raise BadRequest({"error": f"{key} must be a non-negative integer, not {value!r}"})
     return int(value)
 

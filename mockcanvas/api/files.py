@@ -9,6 +9,7 @@ answers 201 with the attachment JSON and a ``Location`` to ``create_success``;
 from __future__ import annotations
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from ..errors import BadRequest, CanvasError, NotFound
 from ..responses import params_of, render
@@ -36,7 +37,7 @@ async def upload(request: web.Request) -> web.Response:
         att = store.files.receive(request.match_info["token"], data, ctype)
     except CanvasError:
         raise
-    except ValueError:
+    except (ValueError, UnicodeDecodeError, HttpProcessingError):  # a malformed part header
         raise BadRequest({"message": "Malformed upload"})
     location = f"{base_url(request)}/api/v1/files/{att.id}/create_success?uuid={att.uuid}"
     return render(request, attachment_json(view_context(request), att), status=201,

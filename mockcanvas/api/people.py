@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..coerce import digits_int
 from ..errors import Unauthorized
 from ..responses import params_of, render
 from ..store.people import ENROLLMENT_TYPE_NAMES
@@ -62,7 +63,7 @@ async def course_users(request: web.Request) -> web.Response:
     states = str_list(params.get("enrollment_state")) or ["active", "invited"]
     term = params.get("search_term") if isinstance(params.get("search_term"), str) else None
     users = store.people.course_users(course.id, types=types or None, search_term=term, states=states)
-    wanted_ids = {int(i) for i in str_list(params.get("user_ids")) if i.isdigit()}
+    wanted_ids = {i for i in map(digits_int, str_list(params.get("user_ids"))) if i is not None}
     if wanted_ids:
         users = [u for u in users if u.id in wanted_ids]
     vc = view_context(request)

@@ -40,9 +40,9 @@ _SIS_FORMS = {
     "group_categories": {"sis_group_category_id": "by_sis"},
     "sections": {"sis_section_id": "by_sis"},
 }
-_INT = re.compile(r"\A\d+\Z")
-_SHORT_GLOBAL = re.compile(r"\A(\d+)~(\d+)\Z")  # Canvas's short global id: "<shard>~<local>"
-_HEX = re.compile(r"\Ahex:(sis_\w+):((?:[0-9A-Fa-f]{2})+)\Z")  # Api.sis_parse_id's hex form
+_INT = re.compile(r"\A\d+\Z", re.ASCII)
+_SHORT_GLOBAL = re.compile(r"\A(\d+)~(\d+)\Z", re.ASCII)  # Canvas's short global id: "<shard>~<local>"
+_HEX = re.compile(r"\Ahex:(sis_\w+):((?:[0-9A-Fa-f]{2})+)\Z", re.ASCII)  # Api.sis_parse_id's hex form
 
 
 class Store(Tables):

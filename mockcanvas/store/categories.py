@@ -24,7 +24,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from .. import errors as E
-from ..coerce import optional_int, to_bool
+from ..coerce import digits_int, optional_int, to_bool
 from . import records as r
 from .people import by_sortable_name, normalize_search_term, user_matches
 
@@ -430,7 +430,7 @@ class CategoryOps:
         """user_from_row: among the context's students, by canvas_user_id, else SIS user_id, else
         login_id (each tried when the one before found nobody)."""
         uid = row.get("canvas_user_id", "")
-        if uid.isdigit() and int(uid) in students:
+        if digits_int(uid) in students:
             return students[int(uid)]
         for col, index in (("user_id", "by_sis"), ("login_id", "by_login")):
             if row.get(col):
@@ -447,7 +447,7 @@ class CategoryOps:
         in_category = [g for g in self.s.all("groups") if g.group_category_id == cat.id]
         g = None
         gid = row.get("canvas_group_id", "")
-        if gid.isdigit():
+        if digits_int(gid) is not None:
             g = next((x for x in in_category if x.id == int(gid)), None)
         if g is None and row.get("group_id"):
             g = next((x for x in sorted(in_category, key=lambda x: x.id)

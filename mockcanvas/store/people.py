@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from ..coerce import digits_int
 from ..errors import SearchTermTooShort
 from . import records as r
 
@@ -38,7 +39,7 @@ def normalize_search_term(term: str | None) -> str | None:
 
 
 def user_matches(user: r.User, term: str) -> bool:
-    if term.isdigit() and int(term) == user.id:
+    if digits_int(term) == user.id:
         return True
     t = term.casefold()
     for value in (user.name, user.sortable_name, user.short_name, user.login_id, user.sis_user_id, user.email):

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 from .. import errors as E
+from ..coerce import digits_int
 from ..events import JobSource, using_source
 from . import records as r
 
@@ -39,7 +40,7 @@ def parse_policy(policy: str) -> tuple[str, Any]:
     name, _, arg = str(policy).partition(":")
     if name in ("background", "immediate", "manual") and not arg:
         return name, None
-    if name == "polls" and arg.isdigit() and int(arg) >= 1:
+    if name == "polls" and (digits_int(arg) or 0) >= 1:
         return name, int(arg)
     if name == "fail":
         return name, arg or "Unexpected error"

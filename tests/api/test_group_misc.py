@@ -370,3 +370,15 @@ def test_permissions_values_are_booleans_and_only_the_asked(api):
 def test_permissions_needs_read(api):
     r = api.get(f"/api/v1/groups/1/permissions?{PERMS}", token="outsider-token")
     assert r.status == 401 and r.json() == UNAUTHORIZED
+
+
+def test_upload_with_a_malformed_part_header_is_a_400_and_keeps_the_token(api, store):
+    """A control character in a part's Content-Disposition is unparseable (Rack answers 400);
+    the upload token is not spent."""
+    pre = preflight(api, name="bad.txt", size=3, content_type="text/plain").json()
+    body = (b'--B\r\nContent-Disposition: form-data; name="\x18x"\r\n\r\nv\r\n'
+            b'--B\r\nContent-Disposition: form-data; name="file"; filename="bad.txt"\r\n\r\nabc\r\n--B--\r\n')
+    r = api.post(pre["upload_url"], token=None, data=body,
+                 headers={"Content-Type": "multipart/form-data; boundary=B"})
+    assert r.status == 400 and r.json() == {"message": "Malformed upload"}
+    assert api.upload(pre["upload_url"], pre["upload_params"], "bad.txt", b"abc").status == 201

@@ -128,3 +128,26 @@ def test_bookmark_round_trip_and_garbage_is_first_page():
 def test_bookmark_numeric_page_above_one_is_invalid():
     with pytest.raises(InvalidPage):
         paginate_bookmarked([("a", 1)], lambda x: x, base_url=BASE, query={}, page="2")
+
+
+@pytest.mark.parametrize("mark", [["b", None], ["b", {}], ["b"], ["b", 1, 2], [1, "b"], ["b", True], ["b", 1.5]],
+                         ids=["null", "object", "short", "long", "swapped", "bool", "float"])
+def test_a_bookmark_of_the_wrong_shape_is_the_first_page(mark):
+    """SimpleBookmarker#validate: one value per column, each of the column's type; else page 1."""
+    items = [("a", 1), ("b", 2), ("c", 3)]
+    p = paginate_bookmarked(items, lambda x: x, base_url=BASE, query={}, page=encode_bookmark(mark))
+    assert p.items == items
+    assert p.links["current"].endswith("page=first&per_page=10")
+
+
+def test_a_bookmark_of_the_right_shape_continues_after_it():
+    items = [("a", 1), ("b", 2), ("c", 3)]
+    p = paginate_bookmarked(items, lambda x: x, base_url=BASE, query={}, page=encode_bookmark(["b", 2]))
+    assert p.items == [("c", 3)]
+
+
+@pytest.mark.parametrize("page_no", ["\u00b2", "\u0663", "\uff13"], ids=["superscript", "arabic-indic", "fullwidth"])
+def test_a_page_number_of_non_ascii_digits_is_invalid(page_no):
+    """Ruby's \\d is ASCII: Canvas answers 404 for page=٣, as for page=abc."""
+    with pytest.raises(InvalidPage):
+        page(list(range(50)), page=page_no)

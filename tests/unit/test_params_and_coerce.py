@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mockcanvas.api._params import as_list, parse_pairs
-from mockcanvas.coerce import optional_int, ruby_to_i, to_bool
+from mockcanvas.coerce import digits_int, optional_int, ruby_to_i, to_bool
 
 
 def test_lists_hashes_and_last_wins():
@@ -35,3 +35,12 @@ def test_ruby_to_i_and_optional_int():
 
 def test_as_list():
     assert as_list(None) == [] and as_list("a") == ["a"] and as_list(["a"]) == ["a"]
+
+
+def test_non_ascii_digits_are_not_digits_to_canvas():
+    """Ruby's \\d and String#to_i take ASCII digits only."""
+    assert ruby_to_i("\u0663") == 0 and ruby_to_i("\u00b2") == 0 and ruby_to_i("\uff13") == 0
+    assert ruby_to_i("12\u0663") == 12
+    assert digits_int("15") == 15 and digits_int("007") == 7
+    for value in ("\u00b2", "\u0663", "1\u0663", "", " 1", "-1", "1.0", None, 15):
+        assert digits_int(value) is None, value
