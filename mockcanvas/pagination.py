@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote_plus
 
-from .coerce import DIGITS as _DIGITS, ruby_to_i
+from .coerce import DIGITS as _DIGITS
+from .coerce import ruby_to_i
 from .errors import InvalidPage
 
 DROPPED = frozenset({"page", "per_page", "access_token", "api_key"})

@@ -8,9 +8,9 @@ from typing import Any
 from aiohttp import web
 from yarl import URL
 
-from ..responses import params_of, render
 from ..keys import STORE, USER
 from ..pagination import Page, paginate, paginate_bookmarked
+from ..responses import params_of, render
 from ..store import Store
 from ..store.records import User
 from ..views import ViewContext
