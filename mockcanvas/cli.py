@@ -50,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--live-events-bulk", action="store_true",
                        help="also record live events for Canvas's bulk paths (assign_unassigned_members, "
                             "CSV import, group_limit propagation), which emit none in Canvas")
+    openapi = sub.add_parser(
+        "openapi",
+        help="print the OpenAPI 3.1 document of the mock",
+        description="Print the OpenAPI 3.1 document of every route of the mock (generated from its "
+                    "router; the same document as GET /__mockcanvas__/openapi.json).",
+    )
+    openapi.add_argument("--output", "-o", metavar="FILE", help="write the document to FILE instead of stdout")
     return parser
 
 
@@ -57,7 +64,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return _serve_command(args)
+    if args.command == "openapi":
+        return _openapi_command(args)
     return 2  # pragma: no cover - argparse rejects unknown commands first
+
+
+def _openapi_command(args: argparse.Namespace) -> int:
+    from .openapi import default_document, dumps
+
+    text = dumps(default_document())
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as e:
+        print(f"mockcanvas: error: {args.output}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _serve_command(args: argparse.Namespace) -> int:

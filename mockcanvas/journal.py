@@ -10,12 +10,17 @@ app serving a world shares it and the per-test rollback clears it. Control-plane
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 __all__ = ["RequestJournal"]
 
 
 class RequestJournal:
+    #: Called with (a copy of) every entry any journal records; empty unless a tool adds itself
+    #: (the route log of ``python -m mockcanvas.coverage --run-tests``). Not used by the mock.
+    observers: ClassVar[list[Callable[[dict[str, Any]], None]]] = []
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: list[dict[str, Any]] = []
@@ -26,7 +31,9 @@ class RequestJournal:
             self._position += 1
             entry = {"position": self._position, **entry}
             self._entries.append(entry)
-            return entry
+        for observer in RequestJournal.observers:
+            observer(dict(entry))
+        return entry
 
     @property
     def position(self) -> int:

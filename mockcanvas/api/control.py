@@ -135,3 +135,12 @@ def _query_int(query, key: str) -> int | None:
 async def clear_requests(request: web.Request) -> web.Response:
     journal = store_of(request).requests
     return render(request, {"cleared": journal.clear(), "position": journal.position})
+
+
+# -- the OpenAPI document -----------------------------------------------------------------------
+@routes.get("/__mockcanvas__/openapi.json")
+async def openapi_document(request: web.Request) -> web.Response:
+    """The OpenAPI 3.1 document of every route of this app, generated from its router."""
+    from ..openapi import build_openapi
+
+    return web.json_response(build_openapi(request.app.router))

@@ -1,0 +1,341 @@
+"""Real answers of every route validate against the documented schema for their status.
+
+Each scenario calls a group of routes of the default world as teacher, student, admin and others,
+successes and failures, through ``Checker`` (tests/openapi/conftest.py): the status must be the one
+expected, documented for the route, and the JSON body must validate against the documented schema,
+whose objects are closed where the view's keys are fixed. So a view that changes its keys, or a
+route that answers a status nobody documented, fails here until ``mockcanvas/openapi_schemas.py``
+/ ``openapi_routes.py`` follow. ``test_every_route_is_checked`` runs every scenario and requires a
+checked success for each route of the router.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openapi_checker import Checker
+
+from mockcanvas import load_world
+from mockcanvas.openapi import router_routes
+from mockcanvas.settings import Settings
+
+GROUP_INCLUDES = ["users", "group_category", "permissions", "favorites", "html_url", "tabs", "can_access",
+                  "can_message"]
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+       b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+BAD_JSON = {"data": b"{not json", "headers": {"Content-Type": "application/json"}}
+
+
+def auth_failures(c: Checker, path: str, method: str = "GET") -> None:
+    c.call(method, path, token=None, expect=401)
+    c.call(method, path, token="no-such-token", expect=401)
+    c.call(method, path, params={"as_user_id": "999"}, expect=401)
+
+
+def groups_read(c: Checker) -> None:
+    auth_failures(c, "/api/v1/users/self/groups")
+    c.call("GET", "/api/v1/users/self/groups", token="student-token",
+           params=[("include[]", i) for i in GROUP_INCLUDES] + [("per_page", "1")])
+    c.call("GET", "/api/v1/users/self/groups", token="admin-token", params={"context_type": "Account"})
+    c.call("GET", "/api/v1/users/self/groups", params={"page": "2"}, expect=404)
+    c.call("GET", "/api/v1/courses/1/groups", params=[("include[]", i) for i in GROUP_INCLUDES])
+    c.call("GET", "/api/v1/courses/1/groups", token="student-token", params={"only_own_groups": "true"})
+    c.call("GET", "/api/v1/courses/sis_course_id:MOCK101-2024/groups", params={"filter": "sam", "per_page": 2})
+    c.call("GET", "/api/v1/courses/1/groups", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/courses/999/groups", expect=404)
+    c.call("GET", "/api/v1/courses/1/groups", params={"page": "0"}, expect=404)
+    c.call("GET", "/api/v1/accounts/1/groups", token="admin-token", params=[("include[]", i) for i in GROUP_INCLUDES])
+    c.call("GET", "/api/v1/accounts/self/groups", token="admin-token")
+    c.call("GET", "/api/v1/accounts/1/groups", expect=401)
+    c.call("GET", "/api/v1/accounts/999/groups", token="admin-token", expect=404)
+    for token in ("teacher-token", "student-token", "admin-token"):
+        c.call("GET", "/api/v1/groups/1", token=token, params=[("include[]", i) for i in GROUP_INCLUDES])
+    c.call("GET", "/api/v1/groups/sis_group_id:PG-1", token="admin-token")
+    c.call("GET", "/api/v1/groups/7", token="outsider-token", params=[("include[]", "users")])
+    c.call("GET", "/api/v1/groups/1", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/groups/999", expect=404)
+    c.call("GET", "/api/v1/groups/1/users",
+           params=[("include[]", i) for i in ("avatar_url", "active_status", "group_submissions", "email",
+                                              "locale", "uuid")])
+    c.call("GET", "/api/v1/groups/1/users", token="admin-token", params={"search_term": "student"})
+    c.call("GET", "/api/v1/groups/1/users", params={"search_term": "ab"}, expect=400)
+    c.call("GET", "/api/v1/groups/1/users", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/groups/1/activity_stream", token="student-token")
+    c.call("GET", "/api/v1/groups/1/activity_stream", token="student-token", params={"page": "x"}, expect=404)
+    c.call("GET", "/api/v1/groups/1/activity_stream/summary", token="student-token")
+    c.call("GET", "/api/v1/groups/1/activity_stream/summary", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/groups/1/permissions", token="student-token",
+           params=[("permissions[]", "read_roster"), ("permissions[]", "send_messages")])
+    c.call("GET", "/api/v1/groups/1/permissions", token="outsider-token", expect=401)
+    c.call("POST", "/api/v1/groups/1/preview_html", form={"html": "<p><badhtml></badhtml>processed</p>"})
+    c.call("POST", "/api/v1/groups/1/preview_html", token="outsider-token", expect=401)
+    # a Message item carries notification_category
+    c.store.insert("stream_items", group_id=1, type="Message", title="Note", notification_category="Grading")
+    c.call("GET", "/api/v1/groups/1/activity_stream", token="student-token")
+    c.call("GET", "/api/v1/groups/1/activity_stream/summary", token="student-token")
+
+
+def groups_write(c: Checker) -> None:
+    c.call("POST", "/api/v1/groups", token="student-token", form={"name": "Chess", "is_public": "true",
+                                                                   "join_level": "parent_context_auto_join"})
+    c.call("POST", "/api/v1/groups", token="student-token", json={"description": "no name given"})
+    c.call("POST", "/api/v1/groups", token="student-token", form={"name": ""}, expect=400)
+    c.call("POST", "/api/v1/groups", token="student-token", form={"name": "x", "sis_group_id": "S"}, expect=401)
+    c.call("POST", "/api/v1/groups", token="student-token", expect=400, **BAD_JSON)
+    auth_failures(c, "/api/v1/groups", "POST")
+    c.call("POST", "/api/v1/group_categories/1/groups", form={"name": "Project Group 4", "max_membership": "3"})
+    c.call("POST", "/api/v1/group_categories/sis_group_category_id:PG-2024/groups", token="admin-token",
+           form={"name": "By admin", "sis_group_id": "PG-9", "storage_quota_mb": "100"})
+    c.call("POST", "/api/v1/group_categories/1/groups", token="student-token", form={"name": "x"}, expect=401)
+    c.call("POST", "/api/v1/group_categories/1/groups", form={"name": "x", "max_membership": "1"}, expect=400)
+    c.call("POST", "/api/v1/group_categories/999/groups", form={"name": "x"}, expect=404)
+    c.call("PUT", "/api/v1/groups/1", form={"name": "Renamed", "members[]": ["6", "8", "15"], "leader[id]": "8"})
+    c.call("PUT", "/api/v1/groups/1", json={"description": "json", "members": [6, 8], "leader": {"id": 6}})
+    c.call("PUT", "/api/v1/groups/1", form={"leader[id]": "20"}, expect=400)
+    c.call("PUT", "/api/v1/groups/1", form={"max_membership": "1"}, expect=400)
+    c.call("PUT", "/api/v1/groups/1", form={"sis_group_id": "X"}, expect=401)
+    c.call("PUT", "/api/v1/groups/1", token="student2-token", form={"name": "x"}, expect=401)
+    c.call("PUT", "/api/v1/groups/999", form={"name": "x"}, expect=404)
+    c.call("POST", "/api/v1/groups/1/invite", form={"invitees[]": ["student16", "nobody@example.com"]})
+    c.call("POST", "/api/v1/groups/7/invite", token="admin-token", form={"invitees[]": ["student2"]})
+    c.call("POST", "/api/v1/groups/1/invite", expect=400)
+    c.call("POST", "/api/v1/groups/1/invite", token="student-token", form={"invitees[]": ["x"]}, expect=401)
+    c.call("POST", "/api/v1/groups/999/invite", form={"invitees[]": ["x"]}, expect=404)
+    c.call("DELETE", "/api/v1/groups/3")
+    c.call("GET", "/api/v1/groups/3", expect=404)
+    c.call("DELETE", "/api/v1/groups/2", token="student-token", expect=401)
+
+
+def files(c: Checker) -> None:
+    pre = c.call("POST", "/api/v1/groups/1/files", token="student-token",
+                 form={"name": "a.png", "size": str(len(PNG)), "content_type": "image/png"}).json()
+    c.call("POST", "/api/v1/groups/1/files", token="student-token", form={"size": "1"}, expect=400)
+    c.call("POST", "/api/v1/groups/1/files", token="student-token", form={"name": "a", "on_duplicate": "x"},
+           expect=400)
+    c.call("POST", "/api/v1/groups/1/files", token="outsider-token", form={"name": "a"}, expect=401)
+    c.call("POST", "/api/v1/groups/999/files", form={"name": "a"}, expect=404)
+    up = c.call("POST", pre["upload_url"], token=None, expect=201, form=pre["upload_params"],
+                files={"file": ("a.png", PNG, "image/png")})
+    att = up.json()
+    c.call("POST", pre["upload_url"], token=None, expect=404, form={}, files={"file": ("a", b"x", "text/plain")})
+    c.call("POST", "/files_api/" + "0" * 40, token=None, expect=400, data=b"x",
+           headers={"Content-Type": "text/plain"})
+    c.call("GET", up.headers["Location"], token="student-token")
+    c.call("POST", f"/api/v1/files/{att['id']}/create_success", token="student-token", form={"uuid": att["uuid"]})
+    c.call("GET", f"/api/v1/files/{att['id']}/create_success", token="student-token", params={"uuid": "x"},
+           expect=404)
+    c.call("GET", f"/api/v1/files/{att['id']}/create_success", token="outsider-token",
+           params={"uuid": att["uuid"]}, expect=401)
+    c.call("GET", f"/api/v1/files/{att['id']}")
+    c.call("GET", f"/api/v1/files/{att['id']}", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/files/999", expect=404)
+    c.call("GET", f"/files/{att['id']}/download", token=None, params={"verifier": att["uuid"], "download_frd": "1"})
+    c.call("GET", f"/files/{att['id']}/download", token=None, params={"verifier": "nope"}, expect=404)
+    g = c.call("PUT", "/api/v1/groups/1", token="student-token", form={"avatar_id": str(att["id"])}).json()
+    assert g["avatar_url"]
+
+
+def memberships(c: Checker) -> None:
+    c.call("GET", "/api/v1/groups/1/memberships", params={"filter_states[]": "accepted", "per_page": "1"})
+    c.call("GET", "/api/v1/groups/sis_group_id:PG-1/memberships", token="admin-token", params={"page": "2",
+                                                                                           "per_page": "2"})
+    c.call("GET", "/api/v1/groups/1/memberships", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/groups/999/memberships", expect=404)
+    c.call("GET", "/api/v1/groups/1/memberships/1")
+    c.call("GET", "/api/v1/groups/1/memberships/self", token="student-token")
+    c.call("GET", "/api/v1/groups/1/memberships/4", expect=404)
+    c.call("GET", "/api/v1/groups/1/memberships/1", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/groups/1/users/6", token="admin-token")
+    c.call("GET", "/api/v1/groups/1/users/sis_user_id:S-006")
+    c.call("GET", "/api/v1/groups/1/users/7", expect=404)
+    c.call("GET", "/api/v1/groups/1/users/6", token="outsider-token", expect=401)
+    c.call("POST", "/api/v1/groups/1/memberships", form={"user_id": "15"})
+    c.call("POST", "/api/v1/groups/1/memberships", json={"user_id": 15})
+    c.call("POST", "/api/v1/groups/4/memberships", token="student-token", form={"user_id": "self"})
+    c.call("POST", "/api/v1/groups/7/memberships", token="student-token", form={"user_id": "self"})
+    c.call("POST", "/api/v1/groups/1/memberships", expect=400)
+    c.call("POST", "/api/v1/groups/1/memberships", token="student2-token", form={"user_id": "self"}, expect=401)
+    c.call("POST", "/api/v1/groups/1/memberships", form={"user_id": "999"}, expect=404)
+    for uid in (16, 17):
+        c.call("POST", "/api/v1/groups/3/memberships", form={"user_id": str(uid)})
+    c.call("POST", "/api/v1/groups/3/memberships", form={"user_id": "18"}, expect=400)
+    c.call("POST", "/api/v1/groups/1/memberships", expect=400, **BAD_JSON)
+    c.call("PUT", "/api/v1/groups/4/users/7", form={"moderator": "false"})
+    c.call("PUT", "/api/v1/groups/7/memberships/self", token="admin-token", form={"workflow_state": "accepted"})
+    c.call("PUT", "/api/v1/groups/4/users/7", token="outsider-token", form={"moderator": "true"}, expect=401)
+    c.call("PUT", "/api/v1/groups/4/memberships/999", form={"moderator": "true"}, expect=404)
+    c.call("DELETE", "/api/v1/groups/1/users/8")
+    c.call("DELETE", "/api/v1/groups/1/memberships/3")
+    c.call("DELETE", "/api/v1/groups/4/memberships/self", token="student2-token")
+    c.call("DELETE", "/api/v1/groups/1/users/self", token="student-token", expect=401)
+    c.call("DELETE", "/api/v1/groups/1/memberships/999", expect=404)
+
+
+def categories(c: Checker) -> None:
+    inc = [("includes[]", i) for i in ("progress_url", "groups_count", "unassigned_users_count", "groups")]
+    c.call("GET", "/api/v1/courses/1/group_categories", params=inc)
+    c.call("GET", "/api/v1/courses/1/group_categories", token="student-token", expect=401)
+    c.call("GET", "/api/v1/courses/999/group_categories", expect=404)
+    c.call("GET", "/api/v1/accounts/1/group_categories", token="admin-token", params=inc)
+    c.call("GET", "/api/v1/accounts/1/group_categories", token="admin-token", params={"page": "-1"}, expect=404)
+    c.call("GET", "/api/v1/group_categories/1", params=inc)
+    c.call("GET", "/api/v1/group_categories/1", token="admin-token")
+    c.call("GET", "/api/v1/group_categories/4", token="admin-token", params=inc)
+    c.call("GET", "/api/v1/group_categories/1", token="student-token", expect=401)
+    c.call("GET", "/api/v1/group_categories/999", expect=404)
+    c.call("POST", "/api/v1/courses/1/group_categories",
+           form={"name": "Labs", "create_group_count": "3", "auto_leader": "first"})
+    c.call("POST", "/api/v1/courses/1/group_categories",
+           json={"name": "Signups", "self_signup": "Enabled", "group_limit": 3, "create_group_count": 2})
+    c.call("POST", "/api/v1/courses/1/group_categories", form={"name": ""}, expect=400)
+    c.call("POST", "/api/v1/courses/1/group_categories", form={"name": "S", "sis_group_category_id": "X"},
+           expect=401)
+    c.call("POST", "/api/v1/courses/1/group_categories", token="student-token", form={"name": "S"}, expect=401)
+    c.call("POST", "/api/v1/courses/999/group_categories", form={"name": "S"}, expect=404)
+    c.call("POST", "/api/v1/accounts/1/group_categories", token="admin-token",
+           form={"name": "Staff", "sis_group_category_id": "STAFF"})
+    c.call("POST", "/api/v1/accounts/1/group_categories", token="admin-token",
+           form={"name": "Open", "self_signup": "enabled"}, expect=400)
+    c.call("PUT", "/api/v1/group_categories/3", form={"name": "Teams", "self_signup": "enabled", "group_limit": "4"})
+    c.call("PUT", "/api/v1/group_categories/3", form={"group_limit": "1"}, expect=400)
+    c.call("PUT", "/api/v1/group_categories/3", token="student-token", form={"name": "x"}, expect=401)
+    c.call("PUT", "/api/v1/group_categories/999", form={"name": "x"}, expect=404)
+    c.call("GET", "/api/v1/group_categories/1/groups", params={"per_page": "2"})
+    c.call("GET", "/api/v1/group_categories/1/groups", token="student-token", expect=401)
+    c.call("GET", "/api/v1/group_categories/999/groups", expect=404)
+    c.call("GET", "/api/v1/group_categories/1/users", params={"unassigned": "true", "include[]": "group_submissions"})
+    c.call("GET", "/api/v1/group_categories/4/users", token="admin-token", params={"search_term": "student"})
+    c.call("GET", "/api/v1/group_categories/1/users", params={"search_term": "ab"}, expect=400)
+    c.call("GET", "/api/v1/group_categories/1/users", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/group_categories/999/users", expect=404)
+    c.call("GET", "/api/v1/group_categories/1/export", token="admin-token")
+    c.call("GET", "/api/v1/group_categories/3/export")
+    c.call("GET", "/api/v1/group_categories/1/export", token="student-token", expect=401)
+    c.call("GET", "/api/v1/group_categories/999/export", expect=404)
+    c.call("DELETE", "/api/v1/group_categories/2", expect=401)
+    c.call("DELETE", "/api/v1/group_categories/1", token="student-token", expect=401)
+    c.call("DELETE", "/api/v1/group_categories/1")
+    c.call("DELETE", "/api/v1/group_categories/1", expect=404)
+
+
+def jobs(c: Checker) -> None:
+    csv = b"canvas_user_id,group_name\n15,Imported A\n16,Imported A\n"
+    p = c.call("POST", "/api/v1/group_categories/3/import", files={"attachment": ("g.csv", csv, "text/csv")}).json()
+    c.call("GET", f"/api/v1/progress/{p['id']}")
+    c.call("GET", f"/api/v1/progress/{p['id']}", token="student-token")
+    c.call("POST", "/api/v1/group_categories/3/import", data=csv, headers={"Content-Type": "text/csv"})
+    c.call("POST", "/api/v1/group_categories/3/import", data=csv,
+           headers={"Content-Type": "text/csv; charset=latin-1"}, expect=400)
+    c.call("POST", "/api/v1/group_categories/2/import", data=csv, headers={"Content-Type": "text/csv"}, expect=401)
+    c.call("POST", "/api/v1/group_categories/3/import", token="student-token", data=csv,
+           headers={"Content-Type": "text/csv"}, expect=401)
+    c.call("POST", "/api/v1/group_categories/999/import", data=csv, headers={"Content-Type": "text/csv"},
+           expect=404)
+    p = c.call("POST", "/api/v1/group_categories/1/assign_unassigned_members").json()
+    c.call("GET", "/api/v1/group_categories/1", params={"includes[]": "progress_url"})
+    c.call("POST", f"/api/v1/progress/{p['id']}/cancel", expect=401)
+    c.call("GET", f"/api/v1/progress/{p['id']}")
+    c.call("PUT", "/api/v1/group_categories/1", form={"name": "Project Groups"})  # no groups lost
+    c.call("POST", "/api/v1/group_categories/3/assign_unassigned_members", form={"sync": "true"})
+    c.call("POST", "/api/v1/group_categories/2/assign_unassigned_members", expect=400)
+    c.call("POST", "/api/v1/group_categories/1/assign_unassigned_members", token="student-token", expect=401)
+    c.call("POST", "/api/v1/group_categories/999/assign_unassigned_members", expect=404)
+    c.call("GET", "/api/v1/progress/999", expect=404)
+    c.call("GET", f"/api/v1/progress/{p['id']}", token="outsider-token", expect=401)
+    own = c.store.progress.start("User", 2, "test_job", lambda _: None, user_id=2)
+    c.call("POST", f"/api/v1/progress/{own.id}/cancel", form={"message": "stop"})
+    c.call("POST", "/api/v1/progress/999/cancel", expect=404)
+
+
+def people(c: Checker) -> None:
+    for token in ("teacher-token", "student-token", "admin-token"):
+        c.call("GET", "/api/v1/users/self", token=token)
+    c.call("GET", "/api/v1/users/6")
+    c.call("GET", "/api/v1/users/sis_login_id:student", token="admin-token")
+    c.call("GET", "/api/v1/users/6", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/users/999", expect=404)
+    c.call("GET", "/api/v1/courses/1")
+    c.call("GET", "/api/v1/courses/1", token="admin-token")
+    c.call("GET", "/api/v1/courses/1", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/courses/999", expect=404)
+    users_params = [("include[]", i) for i in ("enrollments", "email", "avatar_url", "locale", "uuid")]
+    c.call("GET", "/api/v1/courses/1/users", params=users_params + [("enrollment_type[]", "student")])
+    c.call("GET", "/api/v1/courses/1/users", token="admin-token", params=users_params + [("user_ids[]", "6")])
+    c.call("GET", "/api/v1/courses/1/users", params={"search_term": "ab"}, expect=400)
+    c.call("GET", "/api/v1/courses/1/users", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/courses/999/users", expect=404)
+    c.call("GET", "/api/v1/courses/1/search_users", token="student-token", params={"search_term": "Sam"})
+    c.call("GET", "/api/v1/courses/1/search_users", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/courses/1/sections", params=[("include[]", "students"), ("include[]", "total_students")])
+    c.call("GET", "/api/v1/courses/2/sections", token="admin-token")
+    c.call("GET", "/api/v1/courses/1/sections", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/courses/999/sections", expect=404)
+    c.call("GET", "/api/v1/accounts/1", token="admin-token")
+    c.call("GET", "/api/v1/accounts/2", token="admin-token")
+    c.call("GET", "/api/v1/accounts/1", expect=401)
+    c.call("GET", "/api/v1/accounts/999", token="admin-token", expect=404)
+
+
+def control_plane(c: Checker) -> None:
+    c.call("GET", "/__mockcanvas__/health", token=None)
+    c.call("GET", "/__mockcanvas__/progress_policy", token=None)
+    c.call("PUT", "/__mockcanvas__/progress_policy", token=None, json={"policy": "manual"})
+    c.call("PUT", "/__mockcanvas__/progress_policy", token=None, json={"policy": "bogus"}, expect=400)
+    c.call("POST", "/__mockcanvas__/progress_policy", token=None, form={"policy": "manual"})
+    p = c.call("POST", "/api/v1/group_categories/1/assign_unassigned_members").json()
+    c.call("POST", f"/__mockcanvas__/progress/{p['id']}/advance", token=None)
+    c.call("POST", "/__mockcanvas__/progress/999/advance", token=None, expect=404)
+    c.call("GET", "/__mockcanvas__/live_events", token=None, params={"event_name": "group_membership_created"})
+    c.call("GET", "/__mockcanvas__/live_events", token=None, params={"after": "x"}, expect=400)
+    c.call("DELETE", "/__mockcanvas__/live_events", token=None)
+    c.call("GET", "/__mockcanvas__/live_events/delivery", token=None)
+    c.call("GET", "/__mockcanvas__/requests", token=None, params={"route": "/api/v1/group_categories/{group_category_id}"
+                                                                           "/assign_unassigned_members"})
+    c.call("GET", "/__mockcanvas__/requests", token=None, params={"status": "abc"}, expect=400)
+    c.call("DELETE", "/__mockcanvas__/requests", token=None)
+    c.call("GET", "/__mockcanvas__/openapi.json", token=None)
+    c.call("POST", "/__mockcanvas__/reset", token=None)
+
+
+SCENARIOS = [groups_read, groups_write, files, memberships, categories, jobs, people, control_plane]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
+def test_answers_match_the_documented_schemas(checker, scenario):
+    scenario(checker)
+
+
+def test_forbidden_status_is_documented_too():
+    """With --auth-error-status 403 a permission denial is a 403 with the same bodies."""
+    c = Checker(load_world(settings=Settings(auth_error_status=403)))
+    try:
+        c.call("GET", "/api/v1/groups/1", token="outsider-token", expect=403)
+        c.call("DELETE", "/api/v1/group_categories/2", expect=403)
+        c.call("GET", "/api/v1/groups/1", token=None, expect=401)
+    finally:
+        c.close()
+
+
+def test_every_route_is_checked(canvas_store):
+    """Every route of the router has a success checked by the scenarios above (each scenario on the
+    world as loaded)."""
+    c = Checker(canvas_store)
+    try:
+        for scenario in SCENARIOS:
+            scenario(c)
+            with canvas_store.lock:
+                canvas_store.rollback()
+        assert not c.problems, c.problems
+        routes = router_routes(c.app.router)
+        unchecked = [f"{m} {t}" for m, t in routes if not any(
+            (m, t) == (cm, ct) and s < 300 for cm, ct, s in c.checked)]
+        assert not unchecked, "routes without a checked success:\n  " + "\n  ".join(unchecked)
+        documented = {(m.upper(), t, int(s)) for t, ops in c.doc["paths"].items()
+                      for m, op in ops.items() for s in op["responses"]}
+        assert {(m, t, s) for m, t, s in c.checked} <= documented
+        # the answer of the document route is the document
+        served = c.call("GET", "/__mockcanvas__/openapi.json", token=None).json()
+        assert served == json.loads(json.dumps(c.doc))
+    finally:
+        c.close()
