@@ -7,7 +7,6 @@ The world is loaded once per session by the plugin and rolled back before each t
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +14,9 @@ from typing import Any
 import pytest
 import requests
 from aiohttp import FormData
-from aiohttp.test_utils import TestClient, TestServer
 from multidict import CIMultiDict
 
-from mockcanvas import create_app
-from mockcanvas.keys import PROBLEMS
+from loop_client import LoopClient
 
 
 @dataclass
@@ -90,43 +87,26 @@ class AppApi(Api):
     """aiohttp's TestClient on a private event loop, driven synchronously."""
 
     def __init__(self, store) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.app = create_app(store)
-        self.client = TestClient(TestServer(self.app), loop=self.loop)
-        self.loop.run_until_complete(self.client.start_server())
-        self.base_url = str(self.client.make_url("")).rstrip("/")
+        self.inner = LoopClient(store)
+        self.app, self.base_url = self.inner.app, self.inner.base_url
 
     def request(self, method, path, *, token="teacher-token", headers=None, **kw):
         self._form(kw)
-        if path.startswith(self.base_url):
-            path = path[len(self.base_url):]
-
-        async def go():
-            async with self.client.request(method, path, headers=self._headers(token, headers), **kw) as r:
-                return Resp(r.status, CIMultiDict(r.headers), await r.text())
-
-        return self.loop.run_until_complete(go())
+        return Resp(*self.inner.send(method, path, headers=self._headers(token, headers), **kw))
 
     def upload(self, url, fields, filename, content, content_type="application/octet-stream", *, token=None):
-        path = url[len(self.base_url):] if url.startswith(self.base_url) else url
         form = FormData()
         for k, v in fields.items():
             form.add_field(k, str(v))
         form.add_field("file", content, filename=filename, content_type=content_type)
-
-        async def go():
-            async with self.client.post(path, data=form, headers=self._headers(token, None)) as r:
-                return Resp(r.status, CIMultiDict(r.headers), await r.text())
-
-        return self.loop.run_until_complete(go())
+        return Resp(*self.inner.send("POST", url, data=form, headers=self._headers(token, None)))
 
     @property
     def problems(self) -> list:
-        return self.app[PROBLEMS]
+        return self.inner.problems
 
     def close(self) -> None:
-        self.loop.run_until_complete(self.client.close())
-        self.loop.close()
+        self.inner.close()
 
 
 class ServerApi(Api):

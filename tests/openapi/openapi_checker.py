@@ -9,19 +9,19 @@ Link header. Every (METHOD, template, status) checked is remembered in ``checked
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import FormData
-from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
+from aiohttp.test_utils import make_mocked_request
 from jsonschema import Draft202012Validator, FormatChecker
 from multidict import CIMultiDict
 
 from mockcanvas import create_app, load_world
-from mockcanvas.keys import PROBLEMS
 from mockcanvas.openapi import build_openapi
+
+from loop_client import LoopClient
 
 _DOC: dict[str, Any] | None = None
 
@@ -67,11 +67,8 @@ class Checker:
 
     def __init__(self, store) -> None:
         self.store = store
-        self.loop = asyncio.new_event_loop()
-        self.app = create_app(store)
-        self.client = TestClient(TestServer(self.app), loop=self.loop)
-        self.loop.run_until_complete(self.client.start_server())
-        self.base_url = str(self.client.make_url("")).rstrip("/")
+        self.inner = LoopClient(store)
+        self.app, self.base_url = self.inner.app, self.inner.base_url
         self.doc = document()
         self.checked: set[tuple[str, str, int]] = set()
 
@@ -82,7 +79,7 @@ class Checker:
             assert resource is not None and match.http_exception is None, f"{method} {path}: no route"
             return resource.canonical
 
-        return self.loop.run_until_complete(resolve())
+        return self.inner.run(resolve())
 
     def call(self, method: str, path: str, *, token: str | None = "teacher-token", expect: int = 200,
              **kw: Any) -> Answer:
@@ -100,7 +97,6 @@ class Checker:
             files: dict[str, tuple[str, bytes, str]] | None = None, **kw: Any) -> tuple[int, CIMultiDict, str]:
         """``form``: a urlencoded body (list values repeat the key); ``files``: multipart fields
         (name -> (filename, bytes, content type)), with ``form`` as the other fields."""
-        path = path.removeprefix(self.base_url)
         h = dict(headers or {})
         if token is not None:
             h.setdefault("Authorization", f"Bearer {token}")
@@ -113,12 +109,7 @@ class Checker:
             kw["data"] = fd
         elif form is not None:
             kw["data"] = [(k, str(x)) for k, v in form.items() for x in (v if isinstance(v, list) else [v])]
-
-        async def go() -> tuple[int, CIMultiDict, str]:
-            async with self.client.request(method, path, headers=h, **kw) as r:
-                return r.status, CIMultiDict(r.headers), await r.text(errors="replace")
-
-        return self.loop.run_until_complete(go())
+        return self.inner.send(method, path, headers=h, **kw)
 
     def validate(self, method: str, template: str, status: int, headers: CIMultiDict, text: str) -> None:
         op = self.doc["paths"][template][method.lower()]
@@ -139,8 +130,7 @@ class Checker:
 
     @property
     def problems(self) -> list:
-        return self.app[PROBLEMS]
+        return self.inner.problems
 
     def close(self) -> None:
-        self.loop.run_until_complete(self.client.close())
-        self.loop.close()
+        self.inner.close()
