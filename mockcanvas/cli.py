@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--live-events-bulk", action="store_true",
                        help="also record live events for Canvas's bulk paths (assign_unassigned_members, "
                             "CSV import, group_limit propagation), which emit none in Canvas")
+    serve.add_argument("--journal-limit", type=int, default=10_000, metavar="N",
+                       help="keep the last N requests in the request journal (GET /__mockcanvas__/requests; "
+                            "default 10000)")
     openapi = sub.add_parser(
         "openapi",
         help="print the OpenAPI 3.1 document of the mock",
@@ -101,6 +104,9 @@ def _serve_command(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"mockcanvas: error: --progress-policy: {e}", file=sys.stderr)
         return 2
+    if args.journal_limit < 1:
+        print(f"mockcanvas: error: --journal-limit must be >= 1, not {args.journal_limit}", file=sys.stderr)
+        return 2
     if args.live_events_url is not None and not args.live_events_url.startswith(("http://", "https://")):
         print(f"mockcanvas: error: --live-events-url must be an http(s) URL, not {args.live_events_url!r}",
               file=sys.stderr)
@@ -118,6 +124,7 @@ def _serve_command(args: argparse.Namespace) -> int:
         print(f"mockcanvas: error: {name}: {e.strerror or e}" if name else f"mockcanvas: error: {e}",
               file=sys.stderr)
         return 2
+    store.requests.limit = args.journal_limit
     try:
         return asyncio.run(_serve(store, args.host, args.port))
     except KeyboardInterrupt:  # Ctrl-C where signal handlers are not available (Windows)

@@ -17,9 +17,11 @@ import contextvars
 import json
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 __all__ = ["EVENT_NAMES", "JobSource", "LiveEvent", "LiveEvents", "RequestSource", "current_source",
@@ -122,14 +124,29 @@ class LiveEvents:
 
     Thread-safe: the server's thread appends while a test's thread reads or waits. ``clear`` (and
     the store's rollback) empties the log; positions keep counting, so a reader that remembers the
-    last position it saw (``since``) never reads an event twice.
+    last position it saw (``since``) never reads an event twice. The log keeps the last ``limit``
+    events (10,000 by default), so a long-running server does not grow without bound; listeners
+    (delivery) see every event.
     """
 
-    def __init__(self) -> None:
+    DEFAULT_LIMIT = 10_000
+
+    def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
         self._cond = threading.Condition()
-        self._events: list[LiveEvent] = []
+        self._events: deque[LiveEvent] = deque(maxlen=limit)
         self._position = 0
         self._listeners: list[Listener] = []
+
+    @property
+    def limit(self) -> int:
+        return self._events.maxlen  # type: ignore[return-value]
+
+    @limit.setter
+    def limit(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"the live-event limit must be a positive integer, not {value!r}")
+        with self._cond:
+            self._events = deque(self._events, maxlen=value)
 
     # -- writing (the store) ------------------------------------------------------------------
     def record(self, metadata: dict[str, Any], body: dict[str, Any]) -> LiveEvent:
@@ -178,7 +195,7 @@ class LiveEvents:
             if not self._events:
                 return []
             start = max(0, position - self._events[0].position + 1)
-            return self._events[start:]
+            return list(islice(self._events, start, None))
 
     def matching(self, name: str | None = None, **body: Any) -> list[LiveEvent]:
         return [e for e in self.all() if e.matches(name, **body)]

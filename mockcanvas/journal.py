@@ -5,11 +5,16 @@ Each entry is ``{"position", "method", "path", "query", "route", "user_id", "rea
 unknown route; ``user_id`` is the effective user (after ``as_user_id``). Kept by the store, so every
 app serving a world shares it and the per-test rollback clears it. Control-plane calls
 (``/__mockcanvas__/``) are not journaled.
+
+The journal keeps the last ``limit`` entries (10,000 by default; ``mockcanvas serve --journal-limit``):
+a long-running server does not grow without bound. Positions keep counting, so ``after=`` still
+works across the entries dropped; ``dropped`` says how many were.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -21,15 +26,38 @@ class RequestJournal:
     #: (the route log of ``python -m mockcanvas.coverage --run-tests``). Not used by the mock.
     observers: ClassVar[list[Callable[[dict[str, Any]], None]]] = []
 
-    def __init__(self) -> None:
+    DEFAULT_LIMIT = 10_000
+
+    def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
         self._lock = threading.Lock()
-        self._entries: list[dict[str, Any]] = []
+        self._entries: deque[dict[str, Any]] = deque(maxlen=self._check(limit))
         self._position = 0
+        self.dropped = 0
+
+    @staticmethod
+    def _check(limit: int) -> int:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"the journal limit must be a positive integer, not {limit!r}")
+        return limit
+
+    @property
+    def limit(self) -> int:
+        """How many entries are kept (the oldest are dropped first)."""
+        return self._entries.maxlen  # type: ignore[return-value]
+
+    @limit.setter
+    def limit(self, value: int) -> None:
+        with self._lock:
+            kept = deque(self._entries, maxlen=self._check(value))
+            self.dropped += len(self._entries) - len(kept)
+            self._entries = kept
 
     def record(self, **entry: Any) -> dict[str, Any]:
         with self._lock:
             self._position += 1
             entry = {"position": self._position, **entry}
+            if len(self._entries) == self._entries.maxlen:
+                self.dropped += 1
             self._entries.append(entry)
         for observer in RequestJournal.observers:
             observer(dict(entry))
@@ -53,6 +81,7 @@ class RequestJournal:
         with self._lock:
             n = len(self._entries)
             self._entries.clear()
+            self.dropped = 0
             return n
 
     def calls(self, method: str | None = None, route: str | None = None, *, path: str | None = None,
@@ -97,9 +126,11 @@ class RequestJournal:
         if not entries:
             return f"{headline}; no requests were made"
         lines = [f"{headline}; requests made:"]
+        if self.dropped:
+            lines[0] = f"{headline}; requests made (the {self.dropped} oldest were dropped, limit {self.limit}):"
         lines.extend(f"  #{e['position']} {e['method']} {e['path']} -> {e['status']} (user {e['user_id']})"
                      for e in entries)
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<RequestJournal {len(self._entries)} entries>"
+        return f"<RequestJournal {len(self._entries)} entries, limit {self.limit}>"

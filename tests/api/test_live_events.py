@@ -969,3 +969,20 @@ def test_since_reads_what_is_new_across_clears():
     assert [e.position for e in log.since(0)] == [3]
     assert [e.position for e in log.since(2)] == [3]
     assert log.since(3) == []
+
+
+def test_the_log_keeps_the_last_limit_events_and_listeners_see_all():
+    log = LiveEvents(limit=2)
+    seen = []
+    log.add_listener(seen.append)
+    for _ in range(3):
+        log.record({"event_name": GROUP_UPDATED}, {})
+    assert [e.position for e in log.all()] == [2, 3] and log.position == 3
+    assert [e.position for e in log.since(0)] == [2, 3]
+    assert [e.position for e in log.since(2)] == [3]
+    assert [e.position for e in seen] == [1, 2, 3]
+    log.limit = 1
+    assert [e.position for e in log.all()] == [3]
+    with pytest.raises(ValueError, match="positive integer"):
+        log.limit = 0
+    assert LiveEvents().limit == LiveEvents.DEFAULT_LIMIT == 10_000

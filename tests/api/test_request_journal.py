@@ -225,3 +225,37 @@ def test_assert_not_called_fails_listing_the_calls(api, store, some_calls):
 def test_assert_called_on_an_empty_journal_says_so(api, store):
     with pytest.raises(AssertionError, match="no requests were made"):
         store.requests.assert_called("GET", GROUP)
+
+
+# -- the limit -----------------------------------------------------------------------------------
+
+def test_the_journal_keeps_the_last_limit_entries(api, store):
+    """A long-running server keeps only the newest entries; positions keep counting."""
+    start = store.requests.position
+    store.requests.limit = 3
+    try:
+        for gid in (1, 2, 3, 4, 5):
+            api.get(f"/api/v1/groups/{gid}")
+        kept = store.requests.all()
+        assert [e["path"] for e in kept] == [f"/api/v1/groups/{g}" for g in (3, 4, 5)]
+        assert [e["position"] for e in kept] == [start + 3, start + 4, start + 5]
+        assert store.requests.dropped == 2
+        body = journal(api, after=start + 3)
+        assert body["position"] == start + 5 and body["count"] == 2
+        with pytest.raises(AssertionError) as exc:
+            store.requests.assert_called("GET", path="/api/v1/groups/1")
+        assert "the 2 oldest were dropped, limit 3" in str(exc.value)
+        store.requests.limit = 2  # shrinking drops the oldest again
+        assert [e["path"] for e in store.requests.all()] == ["/api/v1/groups/4", "/api/v1/groups/5"]
+        assert store.requests.dropped == 3
+        store.requests.clear()
+        assert store.requests.dropped == 0
+    finally:
+        store.requests.limit = store.requests.DEFAULT_LIMIT
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "10"])
+def test_a_journal_limit_must_be_a_positive_integer(store, bad):
+    with pytest.raises(ValueError, match="positive integer"):
+        store.requests.limit = bad
+    assert store.requests.limit == store.requests.DEFAULT_LIMIT

@@ -141,6 +141,27 @@ def test_cli_options_reach_the_settings() -> None:
     assert code == 0, err
 
 
+def test_cli_journal_limit_keeps_the_last_requests() -> None:
+    proc, url, _ = start_cli("--port", "0", "--journal-limit", "2", expect_tokens=6)
+    try:
+        for gid in (1, 2, 3):
+            assert get(f"{url}/api/v1/groups/{gid}")[0] == 200
+        status, body = get(url + "/__mockcanvas__/requests", token=None)
+        assert status == 200
+        assert (body["position"], body["count"]) == (3, 2)
+        assert [e["path"] for e in body["requests"]] == ["/api/v1/groups/2", "/api/v1/groups/3"]
+    finally:
+        code, err = stop(proc, signal.SIGTERM)
+    assert code == 0, err
+
+
+def test_cli_journal_limit_must_be_positive() -> None:
+    proc = subprocess.run([sys.executable, "-m", "mockcanvas", "serve", "--port", "0", "--journal-limit", "0"],
+                          cwd=ROOT, env=env(), capture_output=True, text=True, timeout=TIMEOUT)
+    assert proc.returncode == 2
+    assert "--journal-limit must be >= 1, not 0" in proc.stderr
+
+
 @pytest.mark.parametrize("world", ["fixtures/broken.yaml", "fixtures/does-not-exist.yaml"])
 def test_cli_bad_world_exits_2(world: str) -> None:
     proc = subprocess.run([sys.executable, "-m", "mockcanvas", "serve", "--port", "0",
