@@ -561,6 +561,14 @@ asyncio_mode = auto
 asyncio_default_fixture_loop_scope = function
 """
 
+# async tests and fixtures on one event loop for the session: canvas_client then reuses its app
+_PYTEST_INI_SESSION_LOOP = """
+[pytest]
+asyncio_mode = auto
+asyncio_default_fixture_loop_scope = session
+asyncio_default_test_loop_scope = session
+"""
+
 _TESTS = {
     "empty": ("an empty test", '''
 def test_empty(i):
@@ -607,14 +615,14 @@ PYTEST_BLOCK = 20  # tests of a kind in a row, before the next kind's turn
 
 
 def run_pytest_session(name: str, groups: list[list[str]], n: int, tmp: Path, block: int,
-                       extra: tuple[str, ...] = ()) -> tuple[float, dict[str, dict[str, float]]]:
+                       extra: tuple[str, ...] = (), ini: str = _PYTEST_INI) -> tuple[float, dict[str, dict[str, float]]]:
     """One pytest process running ``n`` parametrized copies of each kind of test, in one module (a
     real suite does not switch modules between tests), in blocks of ``block`` per group of kinds in
     turn; return its wall time and, per kind, the medians of its tests after the first."""
     kinds = [kind for group in groups for kind in group]
     d = tmp / f"pytest_{name}"
     d.mkdir()
-    (d / "pytest.ini").write_text(_PYTEST_INI, encoding="utf-8")
+    (d / "pytest.ini").write_text(ini, encoding="utf-8")
     (d / "conftest.py").write_text(_CONFTEST, encoding="utf-8")
     module, functions = ["import pytest"], []
     for kind in kinds:
@@ -689,18 +697,28 @@ def part_pytest(cfg: Config, res: Results, tmp: Path) -> None:
     runs["empty_no_plugin"] = alone["empty"]
     wall_on, alone = run_pytest_session("empty_only", [["empty"]], cfg.pytest_tests, tmp, PYTEST_BLOCK)
     runs["empty_only"] = alone["empty"]
+    wall_loop = 0.0
+    if ["client"] in groups:
+        # the same empty and canvas_client tests with every async test and fixture on one session loop
+        wall_loop, alone = run_pytest_session("session_loop", [["empty"], ["client"]], cfg.pytest_tests, tmp,
+                                              PYTEST_BLOCK, ini=_PYTEST_INI_SESSION_LOOP)
+        runs["empty_session_loop"], runs["client_session_loop"] = alone["empty"], alone["client"]
     for kind, r in runs.items():
         log(f"  {kind}: {us(r['per_test'])} µs CPU per test")
     res.raw["pytest"] = {"rollback": rb, "runs": runs, "session_wall_s": wall, "no_plugin_session_wall_s": wall_off,
-                         "empty_only_session_wall_s": wall_on}
+                         "empty_only_session_wall_s": wall_on, "session_loop_wall_s": wall_loop}
     empty = runs["empty"]["per_test"]
     rows = []
     labels = {k: v[0] for k, v in _TESTS.items()} | {
         "empty_no_plugin": "(a module of empty tests only, mockcanvas plugin disabled: `-p no:mockcanvas`)",
-        "empty_only": "(a module of empty tests only, plugin enabled)"}
-    for kind in ["empty_no_plugin", "empty_only", *kinds]:
+        "empty_only": "(a module of empty tests only, plugin enabled)",
+        "empty_session_loop": "an empty test, in a run on one session event loop",
+        "client_session_loop": "`canvas_client` + one `GET /api/v1/groups/1`, on one session event loop"}
+    loop_kinds = ["empty_session_loop", "client_session_loop"] if "client_session_loop" in runs else []
+    for kind in ["empty_no_plugin", "empty_only", *kinds, *loop_kinds]:
         r = runs[kind]
-        rows.append([labels[kind], us(r["per_test"]), f"{r['per_test'] / empty:.1f}×", us(r["setup"]),
+        base = runs["empty_session_loop"]["per_test"] if kind in loop_kinds else empty
+        rows.append([labels[kind], us(r["per_test"]), f"{r['per_test'] / base:.1f}×", us(r["setup"]),
                      us(r["call"]), us(r["teardown"]), us(r["per_test_wall"]), ms(r["first"], 1)])
     change_setup = runs["after_change"]["setup"]
     t_rb = res.check("2", "`store.rollback()` of the default world after a typical test", rb["after_change"] * 1e3,
@@ -720,6 +738,11 @@ def part_pytest(cfg: Config, res: Results, tmp: Path) -> None:
             label = f"{_TESTS[kind][0]}: per-test cost / empty test"
             checks.append([label, f"{ratio:.1f}×", "< 3×", res.check("2", label, ratio, "{:.1f}×", 3.0,
                                                                      target="< 3×")])
+    if loop_kinds:
+        ratio = runs["client_session_loop"]["per_test"] / runs["empty_session_loop"]["per_test"]
+        label = "`canvas_client` + one `GET /api/v1/groups/1` on one session loop: per-test cost / empty test"
+        checks.append([label, f"{ratio:.1f}×", "< 3×", res.check("2", label, ratio, "{:.1f}×", 3.0,
+                                                                 target="< 3×")])
     sec = Section(
         "2. pytest fixture cost per test",
         f"One `python -m pytest -q -p no:cacheprovider` run ({wall:.1f} s) of {cfg.pytest_tests} parametrized "
@@ -729,6 +752,10 @@ def part_pytest(cfg: Config, res: Results, tmp: Path) -> None:
         "one of the next row; ratios are to the empty test of this run. The first two rows come from runs "
         "of a module of empty tests only, without the plugin "
         f"({wall_off:.1f} s) and with it ({wall_on:.1f} s): what the plugin costs a test that does not use it. "
+        "The last two rows come from a run of the empty and `canvas_client` tests with "
+        "`asyncio_default_fixture_loop_scope = session` and `asyncio_default_test_loop_scope = session` "
+        f"({wall_loop:.1f} s), where `canvas_client` reuses its app (an aiohttp app serves one event loop); "
+        "their ratios are to that run's empty test. "
         "Conftest hooks time each test's whole run protocol (setup, call, teardown and reporting) and each "
         "phase, in CPU time of the pytest process (which includes the `canvas_server` thread, and hardly "
         "depends on other load on the machine) and in wall time; figures are medians over the tests after "

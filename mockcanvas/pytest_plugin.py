@@ -84,6 +84,10 @@ class _Worlds:
     def __init__(self) -> None:
         self.stores: dict[WorldKey, Store] = {}
         self.servers: dict[WorldKey, CanvasServer] = {}
+        # canvas_client's app per world, with the event loop it is bound to: an aiohttp Application
+        # serves one loop only, so it is reused while tests share a loop (pytest-asyncio's
+        # loop_scope "module"/"session") and built again for a new loop (the default, per test)
+        self.apps: dict[WorldKey, tuple[Any, Any]] = {}
 
     def store(self, key: WorldKey) -> Store:
         store = self.stores.get(key)
@@ -101,7 +105,18 @@ class _Worlds:
             server = self.servers[key] = CanvasServer(self.store(key)).start()
         return server
 
+    def app(self, key: WorldKey, loop: Any) -> Any:
+        cached = self.apps.get(key)
+        if cached is not None and cached[1] is loop:
+            return cached[0]
+        from .app import create_app
+
+        app = create_app(self.store(key))
+        self.apps[key] = (app, loop)
+        return app
+
     def close(self) -> None:
+        self.apps.clear()
         while self.servers:
             _, server = self.servers.popitem()
             server.stop()
@@ -301,20 +316,24 @@ def canvas_tokens(canvas_store: Store) -> dict[str, str]:
 if pytest_asyncio is not None:
 
     @pytest_asyncio.fixture
-    async def canvas_client(request: pytest.FixtureRequest, aiohttp_client: Any,
-                            canvas_store: Store) -> AsyncIterator[Any]:
+    async def canvas_client(request: pytest.FixtureRequest, aiohttp_client: Any, canvas_store: Store,
+                            _mockcanvas_worlds: _Worlds, _mockcanvas_world_key: WorldKey) -> AsyncIterator[Any]:
         """An ``aiohttp.test_utils.TestClient`` for the test's world, for async tests.
 
         ``resp = await canvas_client.get("/api/v1/users/self",
-        headers={"Authorization": "Bearer teacher-token"})``. Each test gets a new app
-        (``create_app(canvas_store)``) over the session-cached store, rolled back before the test.
+        headers={"Authorization": "Bearer teacher-token"})``. The app (``create_app(canvas_store)``)
+        serves the session-cached store, rolled back before the test; it is built once per world
+        and event loop (aiohttp binds an app to one loop), so tests sharing a loop
+        (``loop_scope="session"``) share it and tests with a loop each get a new one.
         Needs pytest-aiohttp; works in pytest-asyncio's strict and auto modes. Like
         ``canvas_server``, an unknown ``/api/v1`` route or a handler exception fails the test.
         """
-        from .app import create_app
+        import asyncio
+
         from .keys import PROBLEMS
 
-        app = create_app(canvas_store)
+        app = _mockcanvas_worlds.app(_mockcanvas_world_key, asyncio.get_running_loop())
+        app[PROBLEMS].clear()
         client = await aiohttp_client(app)
         _watch(request, "canvas_client", app[PROBLEMS])
         yield client

@@ -223,6 +223,60 @@ def test_async_canvas_client(pytester: pytest.Pytester, mode: str) -> None:
     result.assert_outcomes(passed=3)
 
 
+def test_canvas_client_app_is_shared_by_tests_on_one_loop(pytester: pytest.Pytester) -> None:
+    """With a session loop the app is built once per world; the store is still rolled back and a
+    problem of one test does not reach the next."""
+    result = run(pytester, ini="""
+        [pytest]
+        asyncio_mode = auto
+        asyncio_default_fixture_loop_scope = session
+        asyncio_default_test_loop_scope = session
+    """, test_shared="""
+        import asyncio
+
+        import pytest
+
+        APPS, LOOPS = [], []
+        H = {"Authorization": "Bearer teacher-token"}
+
+        async def test_change(canvas_client):
+            APPS.append(canvas_client.app)
+            LOOPS.append(asyncio.get_running_loop())
+            assert (await canvas_client.put("/api/v1/groups/1", data={"name": "Renamed"}, headers=H)).status == 200
+
+        async def test_typo(canvas_client):
+            APPS.append(canvas_client.app)
+            assert (await canvas_client.get("/api/v1/gruops/1", headers=H)).status == 404
+
+        async def test_shared_and_rolled_back(canvas_client):
+            APPS.append(canvas_client.app)
+            assert asyncio.get_running_loop() is LOOPS[0]
+            assert APPS[0] is APPS[1] is APPS[2]
+            resp = await canvas_client.get("/api/v1/groups/1", headers=H)
+            assert (await resp.json())["name"] == "Project Group 1"
+    """)
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*test_typo*", "*unknown route: GET /api/v1/gruops/1*"])
+
+
+def test_canvas_client_app_is_new_for_each_loop(pytester: pytest.Pytester) -> None:
+    result = run(pytester, ini="""
+        [pytest]
+        asyncio_mode = auto
+        asyncio_default_fixture_loop_scope = function
+    """, test_fresh="""
+        APPS = []
+
+        async def test_one(canvas_client):
+            APPS.append(canvas_client.app)
+
+        async def test_two(canvas_client):
+            APPS.append(canvas_client.app)
+            assert APPS[0] is not APPS[1]
+    """)
+    result.assert_outcomes(passed=2)
+
+
 def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     pytester.makeini(textwrap.dedent(DEFAULT_INI))
     result = pytester.runpytest("--markers")
