@@ -21,18 +21,22 @@ uniqueness rule checked before the first row is inserted, and any problem raises
 
 from __future__ import annotations
 
+import gc
 import os
 import random
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterable, Union
+from types import MappingProxyType
+from typing import Any, Union
 
 import yaml
 
 from . import seed_generate as gen
 from .clock import Clock
 from .settings import Settings
-from .store import Store
+from .store import Store, r
 
 # PyYAML's safe loader, in C (libyaml) when PyYAML was built with it: several times faster on big worlds
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -62,7 +66,10 @@ class WorldError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
-@dataclass(eq=False)
+_NO_ALIAS: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(eq=False, slots=True)
 class Item:
     """One record of a world file, on its way to becoming a row."""
 
@@ -73,9 +80,12 @@ class Item:
     doc: int = 0  # which of the files, in load order
     id: int | None = None
     key: str | None = None
-    alias: dict[str, str] = field(default_factory=dict)  # field -> where to blame it
+    # field -> where to blame it; often one mapping shared by many items, so never written to
+    alias: Mapping[str, str] = field(default_factory=lambda: _NO_ALIAS)
     r: dict[str, Any] = field(default_factory=dict)  # resolved references
-    row: dict[str, Any] = field(default_factory=dict)
+    row: dict[str, Any] = field(default_factory=dict)  # its row's fields; users' and enrollments' row itself
+    gen: Item | None = None  # a generated person's ``generate`` entry ...
+    n: int = 0  # ... and its number in it (1, 2, ...)
 
     def at(self, name: str) -> str:
         return f"{self.path}.{self.alias.get(name, name)}"
@@ -87,25 +97,35 @@ class Item:
 
 # -- the loader ------------------------------------------------------------------------------
 
+_USER_FIELDS = ("login_id", "email", "sis_user_id", "integration_id", "time_zone", "uuid", "pronouns", "locale",
+                "avatar_url", "workflow_state", "created_at")
+# where the fields of a generated person, and of the enrollments ``enroll`` makes, are blamed
+_GENERATED_ALIAS = {"id": "first_id", "key": "key_pattern", "login_id": "login_pattern",
+                    "sis_user_id": "sis_pattern", "email": "email_domain"}
+_ENROLL_ALIAS = {"course": "course", "type": "type", "state": "state"}
+
 
 class _Loader:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.problems: list[str] = []
+        self._reported: set[str] = set()
         self.items: dict[str, list[Item]] = {k: [] for k in gen.NOUNS}
         self.gens: list[Item] = []
         self.seeds: list[int] = []
         self.shard_id: int | None = None  # the world's shard of global ids (last file wins)
         self.by_key: dict[str, dict[str, Item]] = {k: {} for k in gen.NOUNS}
         self.by_id: dict[str, dict[int, Item]] = {k: {} for k in gen.NOUNS}
-        self.unique: dict[tuple[str, str], Item] = {}
-        self.memberships: list[dict[str, Any]] = []
+        self.unique: dict[str, set[Any]] = {}  # "users.login_id" -> the values claimed
+        # (group id, user id, workflow_state, moderator) of every membership
+        self.memberships: list[tuple[int, int, str, bool]] = []
         self.token_rows: list[dict[str, Any]] = []
 
     def err(self, file: str, where: str, msg: str) -> None:
         problem = f"{file}: {where}: {msg}"
         # one bad value in a ``generate`` entry would otherwise be reported once per person
-        if problem not in self.problems:
+        if problem not in self._reported:
+            self._reported.add(problem)
             self.problems.append(problem)
 
     def check(self) -> None:
@@ -217,18 +237,24 @@ class _Loader:
                 self.err(file, where, "expected a list")
                 return False, None
             ok, out = True, []
+            members = t == "members"
+            elem_spec = gen.S if t == "strs" else gen.ref(spec.kind or "users")
             for i, elem in enumerate(v):
-                sub = f"{where}[{i}]"
-                if t == "members" and isinstance(elem, dict):
+                # the common case first, without building the element's path (only errors need it)
+                if isinstance(elem, str) or t != "strs" and gen.is_int(elem):
+                    good, val = True, elem
+                elif members and isinstance(elem, dict):
+                    sub = f"{where}[{i}]"
                     m = self.mapping(file, sub, elem, spec.schema or {})
-                    if m is not None:
-                        m["_at"] = f"{sub}.user"
-                    good, val = m is not None, m
+                    good = m is not None
+                    val = (m["user"], f"{sub}.user", m.get("state", "accepted"), m.get("moderator", False)) \
+                        if good and "user" in m else None
+                    good = val is not None
                 else:
-                    elem_spec = gen.S if t == "strs" else gen.ref(spec.kind or "users")
-                    good, val = self.value(file, sub, elem, elem_spec)
-                    if good and t == "members":
-                        val = {"user": val, "_at": sub}
+                    good, val = self.value(file, f"{where}[{i}]", elem, elem_spec)
+                if good and members and not isinstance(val, tuple):
+                    # (user, where to blame it: its index in the list, state, moderator)
+                    val = (val, i, "accepted", False)
                 ok = ok and good
                 out.append(val)
             return ok, out
@@ -248,12 +274,10 @@ class _Loader:
             self.err(file, f"{path}.tokens", f"more tokens than people (count is {count})")
         first = values.get("first_id")
         # Each generated person is an item of its own so ids and keys are checked like any other.
+        people = self.items["users"]
         for n in range(1, count + 1):
             f = {"id": first + n - 1} if first is not None else {}
-            alias = {"id": "first_id", "key": "key_pattern", "login_id": "login_pattern",
-                     "sis_user_id": "sis_pattern", "email": "email_domain"}
-            self.items["users"].append(Item("users", file, path, f, doc=g.doc, alias=alias,
-                                            row={"gen": g, "n": n}))
+            people.append(Item("users", file, path, f, doc=g.doc, alias=_GENERATED_ALIAS, gen=g, n=n))
 
     # -- phase 2: ids and keys ---------------------------------------------------------------
     def assign_ids(self, kind: str) -> None:
@@ -286,8 +310,9 @@ class _Loader:
         names: dict[str, gen.Names] = {}
         by_gen: dict[int, list[Item]] = {}  # each entry's people, in world order, in one pass
         for it in self.items["users"]:
-            if "gen" in it.row:
-                by_gen.setdefault(id(it.row["gen"]), []).append(it)
+            if it.gen is not None:
+                by_gen.setdefault(id(it.gen), []).append(it)
+        enrollments = self.items["enrollments"]
         for g in self.gens:
             mine = by_gen.get(id(g), [])
             if g.file not in names:
@@ -296,32 +321,45 @@ class _Loader:
             prefix = v["prefix"]
             tokens = v.get("tokens", [])
             enrolls = v.get("enroll", [])
+            login_pattern = v.get("login_pattern", gen.DEFAULT_LOGIN_PATTERN)
+            key_pattern = v.get("key_pattern", gen.DEFAULT_KEY_PATTERN)
+            sis_pattern = v.get("sis_pattern", gen.DEFAULT_SIS_PATTERN)
+            domain = "@" + v.get("email_domain", gen.DEFAULT_EMAIL_DOMAIN)
+            extra = {k: v[k] for k in ("account", "time_zone") if k in v}
+            # per ``enroll`` entry: where to blame it, its fields, and per section its alias
+            plans = []
+            for j, spec in enumerate(enrolls):
+                where = f"{g.path}.enroll" + (f"[{j}]" if len(enrolls) > 1 else "")
+                fixed = {k: spec[k] for k in ("type", "state") if k in spec}
+                secs = spec.get("sections") or []
+                aliases = [{**_ENROLL_ALIAS, "section": f"sections[{k}]"} for k in range(len(secs))]
+                plans.append((where, spec["course"], fixed, secs, aliases))
+            fill = {"prefix": prefix, "PREFIX": prefix.upper()}  # what gen.fill() gives a pattern
             for it, name in zip(mine, names[g.file].take(len(mine))):
-                n = it.row.pop("n")
-                fill = {"prefix": prefix, "n": n, "rid": it.id}
-                login = gen.fill(v.get("login_pattern", gen.DEFAULT_LOGIN_PATTERN), **fill)
-                it.key = gen.fill(v.get("key_pattern", gen.DEFAULT_KEY_PATTERN), **fill)
-                it.f.update(name=name, login_id=login,
-                            email=f"{login}@{v.get('email_domain', gen.DEFAULT_EMAIL_DOMAIN)}",
-                            sis_user_id=gen.fill(v.get("sis_pattern", gen.DEFAULT_SIS_PATTERN), **fill))
-                for name_ in ("account", "time_zone"):
-                    if name_ in v:
-                        it.f[name_] = v[name_]
+                n = fill["n"] = it.n
+                fill["id"] = it.id
+                login = login_pattern.format_map(fill)
+                it.key = key_pattern.format_map(fill)
+                f = it.f
+                f["name"] = name
+                f["login_id"] = login
+                f["email"] = login + domain
+                f["sis_user_id"] = sis_pattern.format_map(fill)
+                if extra:
+                    f.update(extra)
                 if n <= len(tokens):
                     self.token_rows.append({"token": tokens[n - 1], "user": it, "file": g.file,
                                             "at": f"{g.path}.tokens[{n - 1}]"})
-                for j, spec in enumerate(enrolls):
-                    where = f"{g.path}.enroll" + (f"[{j}]" if len(enrolls) > 1 else "")
-                    f = {"user": it.id, "course": spec["course"]}
-                    f.update({k: spec[k] for k in ("type", "state") if k in spec})
-                    alias = {"course": "course", "type": "type", "state": "state"}
-                    secs = spec.get("sections")
+                for where, course, fixed, secs, aliases in plans:
+                    ef = {"user": it.id, "course": course}
+                    if fixed:
+                        ef.update(fixed)
+                    alias = _ENROLL_ALIAS
                     if secs:
                         # round robin: the n-th person of the entry goes to section (n-1) mod len
                         k = (n - 1) % len(secs)
-                        f["section"], alias["section"] = secs[k], f"sections[{k}]"
-                    self.items["enrollments"].append(Item("enrollments", g.file, where, f, doc=g.doc,
-                                                          alias=alias))
+                        ef["section"], alias = secs[k], aliases[k]
+                    enrollments.append(Item("enrollments", g.file, where, ef, doc=g.doc, alias=alias))
         # A file's generated enrollments follow its own enrollments and precede the next file's,
         # so that adding a file never renumbers the enrollments of the files before it.
         self.items["enrollments"].sort(key=lambda it: (it.doc, it.path.startswith("generate")))
@@ -344,11 +382,17 @@ class _Loader:
         """Uniqueness the store's indexes rely on (SIS ids, login ids, e-mail addresses)."""
         if value is None:
             return
-        slot = (it.kind + "." + name, value.casefold() if name in ("login_id", "email") else value)
-        if slot in self.unique:
+        taken = self.unique.get(it.kind + "." + name)
+        if taken is None:
+            taken = self.unique[it.kind + "." + name] = set()
+        slot = value
+        if name in ("login_id", "email"):
+            folded = value.casefold()
+            slot = value if folded == value else folded  # no copy of what is folded already
+        if slot in taken:
             self.err(it.file, it.at(name), f"duplicate {name} {value!r}")
         else:
-            self.unique[slot] = it
+            taken.add(slot)
 
     def copy(self, it: Item, *names: str) -> None:
         it.row.update({n: it.f[n] for n in names if n in it.f})
@@ -423,16 +467,19 @@ class _Loader:
                     self.err(it.file, it.at("account"), "required (the world has no root account)")
             if acc is not None and acc.r["root"] is not acc:
                 self.err(it.file, it.at("account"), f"{acc.label} is not a root account")
-            name = it.f["name"]
-            it.row = {"name": name, "sortable_name": it.f.get("sortable_name", gen.sortable_name(name)),
-                      "short_name": it.f.get("short_name", name), "account_id": acc.id if acc else 1}
-            self.copy(it, "login_id", "email", "sis_user_id", "integration_id", "time_zone", "uuid",
-                      "pronouns", "locale", "avatar_url", "workflow_state", "created_at")
+            f = it.f
+            name = f["name"]
+            sortable = f["sortable_name"] if "sortable_name" in f else gen.sortable_name(name)
+            row = {"name": name, "sortable_name": sortable, "short_name": f.get("short_name", name),
+                   "account_id": acc.id if acc else 1}
+            row.update({n: f[n] for n in _USER_FIELDS if n in f})
             for name_ in ("login_id", "email", "sis_user_id"):
-                self.claim(it, name_, it.f.get(name_))
-            for j, tok in enumerate(it.f.get("tokens", [])):
+                self.claim(it, name_, f.get(name_))
+            for j, tok in enumerate(f.get("tokens", ())):
                 self.token_rows.append({"token": tok, "user": it, "file": it.file,
                                         "at": f"{it.at('tokens')}[{j}]"})
+            # the row itself rather than its fields: a world's people are most of its memory
+            it.row, it.f = r.User(id=it.id, **row), None  # type: ignore[assignment]
 
     def build_enrollments(self) -> None:
         first_section: dict[int, Item] = {}
@@ -442,7 +489,8 @@ class _Loader:
                 first_section[c.id] = s
         next_section = max(self.by_id["sections"], default=0) + 1
         seen: set[tuple[int, int, str]] = set()
-        self.sections_of: dict[tuple[int, int], set[int]] = {}  # (user, course) -> live sections
+        # (user, course) -> live sections: a section id, or a set of them when there are several
+        self.sections_of: dict[tuple[int, int], int | set[int]] = {}
         for it in self.items["enrollments"]:
             user = self.resolve(it, "user", "users")
             course = self.resolve(it, "course", "courses")
@@ -475,10 +523,16 @@ class _Loader:
                 self.err(it.file, it.path, f"{user.label} is already enrolled as {etype} in {section.label}")
             seen.add((user.id, section.id, etype))
             if state != "deleted":
-                self.sections_of.setdefault((user.id, course.id), set()).add(section.id)
-            it.row = {"user_id": user.id, "course_id": course.id, "course_section_id": section.id,
-                      "type": etype, "workflow_state": state}
-            self.copy(it, "created_at")
+                mine = self.sections_of.setdefault((user.id, course.id), section.id)
+                if mine != section.id:
+                    if isinstance(mine, int):
+                        self.sections_of[(user.id, course.id)] = {mine, section.id}
+                    else:
+                        mine.add(section.id)
+            it.row = r.Enrollment(id=it.id, user_id=user.id, course_id=course.id,  # type: ignore[assignment]
+                                  course_section_id=section.id, type=etype, workflow_state=state,
+                                  created_at=it.f.get("created_at"))
+            it.f = it.r = None  # type: ignore[assignment]  # nothing reads an enrollment's item again
 
     def build_categories(self) -> None:
         for it in self.items["group_categories"]:
@@ -502,46 +556,52 @@ class _Loader:
 
     def build_groups(self) -> None:
         placed: dict[tuple[int, int], Item] = {}  # (category id, user id) -> the group the user is in
+        users_by_key, users_by_id = self.by_key["users"], self.by_id["users"]
         for it in self.items["groups"]:
             cat = self.resolve(it, "category", "group_categories")
-            members: list[dict[str, Any]] = []
-            for m in it.f.get("members", []):
-                user = self.resolve(it, "members", "users", m["user"], m["_at"])
+            at = partial(_member_at, it)
+            # (user, where, state, moderator) of each member
+            members: list[tuple[Item, str | int, str, bool]] = []
+            listed: set[int] = set()
+            for ref_, where, state, moderator in it.f.get("members", []):
+                user = (users_by_key if isinstance(ref_, str) else users_by_id).get(ref_)
                 if user is None:
+                    self.err(it.file, at(where), f"no user {ref_!r}")  # as resolve() would say
                     continue
-                if any(x["user"] is user for x in members):
-                    self.err(it.file, m["_at"], f"{user.label} is listed twice")
+                if id(user) in listed:
+                    self.err(it.file, at(where), f"{user.label} is listed twice")
                     continue
-                members.append({"user": user, "at": m["_at"], "state": m.get("state", "accepted"),
-                                "moderator": m.get("moderator", False)})
+                listed.add(id(user))
+                members.append((user, where, state, moderator))
             leader = self.resolve(it, "leader", "users")
-            if leader is not None and not any(m["user"] is leader for m in members):
+            if leader is not None and id(leader) not in listed:
                 self.err(it.file, it.at("leader"), f"{leader.label} is not a member of this group")
             if cat is None or not cat.row:
                 continue
             ctx, crow = cat.r["context"], cat.row
             live = it.f.get("workflow_state", "available") != "deleted"
             common: set[int] | None = None  # sections every member so far shares
-            for m in members:
-                user = m["user"]
-                if crow["context_type"] == "Course":
+            in_course = crow["context_type"] == "Course"
+            restricted = crow.get("self_signup") == "restricted"
+            multiple = crow.get("role") in ("student_organized", "communities")
+            for user, where, _, _ in members:
+                if in_course:
                     mine = self.sections_of.get((user.id, ctx.id))
                     if mine is None:
-                        self.err(it.file, m["at"], f"{user.label} is not enrolled in {ctx.label}")
-                    elif crow.get("self_signup") == "restricted":
+                        self.err(it.file, at(where), f"{user.label} is not enrolled in {ctx.label}")
+                    elif restricted:
                         # GroupMembership#verify_section_homogeneity_if_necessary
+                        mine = {mine} if isinstance(mine, int) else mine
                         if common is not None and not common & mine:
-                            self.err(it.file, m["at"], f"{user.label} shares no section with the other "
-                                                        "members (self_signup is restricted)")
+                            self.err(it.file, at(where), f"{user.label} shares no section with the other "
+                                                         "members (self_signup is restricted)")
                         common = mine if common is None else common & mine or common
-                other = placed.get((cat.id, user.id))
-                multiple = crow.get("role") in ("student_organized", "communities")
-                if live and other is not None and not multiple:
-                    self.err(it.file, m["at"], f"{user.label} is already in {other.label} of {cat.label}, "
-                                                "which allows one group per user")
                 if live:
-                    placed.setdefault((cat.id, user.id), it)
-            accepted = [m["user"] for m in members if m["state"] == "accepted"]
+                    other = placed.setdefault((cat.id, user.id), it)
+                    if other is not it and not multiple:
+                        self.err(it.file, at(where), f"{user.label} is already in {other.label} of "
+                                                     f"{cat.label}, which allows one group per user")
+            accepted = [m[0] for m in members if m[2] == "accepted"]
             limit = it.f.get("max_membership") or crow.get("group_limit")
             if limit is not None and crow.get("role") != "student_organized" and len(accepted) > limit:
                 self.err(it.file, it.at("members"),
@@ -558,9 +618,8 @@ class _Loader:
             self.copy(it, "description", "is_public", "join_level", "max_membership", "sis_group_id",
                       "workflow_state", "uuid", "created_at", "updated_at")
             self.claim(it, "sis_group_id", it.f.get("sis_group_id"))
-            for m in members:
-                self.memberships.append({"group_id": it.id, "user_id": m["user"].id,
-                                         "workflow_state": m["state"], "moderator": m["moderator"]})
+            gid = it.id
+            self.memberships.extend((gid, user.id, state, moderator) for user, _, state, moderator in members)
 
     def build_tokens(self) -> None:
         for it in self.items["tokens"]:
@@ -577,24 +636,50 @@ class _Loader:
 
     # -- phase 4: insert ---------------------------------------------------------------------
     def insert(self, store: Store) -> None:
+        """Insert every row, table by table in id order, then the tokens (in their users' order).
+
+        The loader is spent afterwards: its items are let go table by table as their rows go in,
+        so that the world being built and the items it is built from are not both held whole.
+        """
+        # tokens in the order of their users' ids (a stable sort keeps each user's in file order)
+        tokens = sorted(((t["user"].id, t["token"], t.get("expires_at"), t.get("revoked", False))
+                         for t in self.token_rows), key=lambda t: t[0])
+        memberships = self.memberships
+        self.token_rows, self.memberships = [], []
+        # what only the checks needed
+        self.by_key = self.by_id = {}
+        self.unique, self.sections_of, self.gens = {}, {}, []
         for table in ("accounts", "users", "admins", "courses", "sections", "enrollments",
                       "group_categories", "groups", "stream_items"):
-            for it in sorted(self.items[table], key=lambda i: i.id):
-                rec = store.insert(table, id=it.id, **it.row)
-                _settle_updated_at(rec)
+            items = self.items.pop(table)
+            items.sort(key=lambda i: i.id)
+            store.load_rows(table, _rows_of(table, items))
+            del items
             if table == "groups":
-                for m in sorted(self.memberships, key=lambda m: m["group_id"]):
-                    _settle_updated_at(store.insert("memberships", **m))
-        users_order = {id(it): n for n, it in enumerate(sorted(self.items["users"], key=lambda i: i.id))}
-        for t in sorted(self.token_rows, key=lambda t: users_order[id(t["user"])]):
-            store.add_token(t["token"], t["user"].id, expires_at=t.get("expires_at"),
-                            revoked=t.get("revoked", False))
+                memberships.sort(key=lambda m: m[0])  # stable: by group, then as listed
+                next_id = store.next_id
+                store.load_rows("memberships", (
+                    r.GroupMembership(next_id("memberships"), g, u, workflow_state=s, moderator=m)
+                    for g, u, s, m in memberships))
+                del memberships
+        self.items.clear()
+        for user_id, token, expires_at, revoked in tokens:
+            store.add_token(token, user_id, expires_at=expires_at, revoked=revoked)
 
 
-def _settle_updated_at(rec: Any) -> None:
-    # A seeded row has not been updated since it was made; views render updated_at, so fill it.
-    if hasattr(rec, "updated_at") and rec.updated_at is None:
-        rec.updated_at = rec.created_at
+def _member_at(group: Item, where: str | int) -> str:
+    """Where a member of a group is in its file (parsing keeps a plain member's index only)."""
+    return where if isinstance(where, str) else f"{group.at('members')}[{where}]"
+
+
+def _rows_of(table: str, items: list[Item]) -> Iterator[Any]:
+    """The row of each item, letting go of each item's parts as its row is taken."""
+    cls = r.TABLES[table]
+    for i, it in enumerate(items):
+        row = it.row
+        it.f = it.r = it.row = None  # type: ignore[assignment]
+        items[i] = None  # type: ignore[call-overload]
+        yield cls(id=it.id, **row) if isinstance(row, dict) else row
 
 
 # -- public API ------------------------------------------------------------------------------
@@ -620,8 +705,21 @@ def load_world(paths: PathLike | Iterable[PathLike] | None = None, *, store: Sto
     """
     if store is not None and (store.tokens or any(store.rows[t] for t in store.rows)):
         raise ValueError("load_world(store=...): the store must be empty")
+    # A load makes a few objects per row and frees none until the end: the cyclic garbage
+    # collector would walk everything made so far over and over (a third of a large load) and
+    # find nothing to collect. It runs again, as it was, once the world is loaded.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(_paths(paths), store, clock, settings)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(paths: list[Path], store: Store | None, clock: Clock | None, settings: Settings | None) -> Store:
     loader = _Loader(store.settings if store is not None else (settings or Settings()))
-    for path in _paths(paths):
+    for path in paths:
         loader.read(path)
     loader.check()
     for kind in ("accounts", "users", "admins", "courses", "sections", "group_categories", "groups",
@@ -646,6 +744,7 @@ def load_world(paths: PathLike | Iterable[PathLike] | None = None, *, store: Sto
         loader.insert(store)
     finally:
         store.recording = True
+    del loader  # before the snapshot: the items go, and the snapshot reuses their memory
     store.snapshot()
     return store
 

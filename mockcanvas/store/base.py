@@ -1,10 +1,11 @@
 """Tables, indexes and rollback: the storage layer under the domain operations.
 
-Every write goes through :meth:`Tables._insert` or :meth:`Tables._update`. Both keep the indexes
-in step and remember which rows changed since the last snapshot, so :meth:`Tables.rollback` costs
-O(rows changed), not O(world): that is what keeps the per-test reset in the fixture at well under a
-millisecond for a small world and still cheap for a large one (moto's reset-in-place and respx's
-snapshot/rollback, done incrementally).
+Every write goes through :meth:`Tables._insert` or :meth:`Tables._update` (or :meth:`Tables._load`,
+a world's rows in bulk). They keep the indexes in step and remember which rows changed since the
+last snapshot (and :meth:`Tables._update` how a row was before its first change), so a snapshot
+copies nothing and :meth:`Tables.rollback` costs O(rows changed), not O(world): that is what keeps
+the per-test reset in the fixture at well under a millisecond for a small world and still cheap for
+a large one (moto's reset-in-place and respx's snapshot/rollback, done incrementally).
 """
 
 from __future__ import annotations
@@ -112,7 +113,10 @@ class UniqueIndex:
 
 
 def _fold(s: str | None) -> str:
-    return (s or "").casefold()
+    if not s:
+        return ""
+    folded = s.casefold()
+    return s if folded == s else folded  # the row's own string when it is folded already: no copy
 
 
 def _live_group(g: r.Group) -> bool:
@@ -208,7 +212,9 @@ def _index_specs() -> dict[str, dict[str, SortedIndex | UniqueIndex]]:
 
 @dataclass(slots=True)
 class _Snapshot:
-    rows: dict[str, dict[int, Any]]
+    # (table, id) -> the row as it was when the snapshot was taken, for the rows changed since
+    # (a changed row missing here was inserted since): the unchanged rows are the tables' own
+    saved: dict[tuple[str, int], Any]
     tokens: dict[str, r.AccessToken]
     next_ids: dict[str, int]
 
@@ -261,11 +267,68 @@ class Tables:
         self._on_write(table, rec, None)
         return rec
 
+    def _load(self, table: str, recs: Iterable[Any]) -> int:
+        """Insert many new rows at once, for a world being loaded; return how many.
+
+        What :meth:`_insert` does for each, less what a load needs not: no live event (a load
+        records none), and before the first snapshot no change tracking (there is nothing to roll
+        back to, and taking the snapshot forgets it). The sorted indexes' keys that are just
+        ``(id,)`` are one tuple per row.
+        """
+        rows = self.rows[table]
+        specs = self.idx[table].values()
+        sorted_ix = [(ix.key, ix.sort, ix.buckets) for ix in specs if isinstance(ix, SortedIndex)]
+        unique_ix = [(ix.key, ix.map) for ix in specs if isinstance(ix, UniqueIndex)]
+        others = [ix for ix in specs if not isinstance(ix, (SortedIndex, UniqueIndex))]
+        undo = self._undo
+        dirty = self._dirty if self._snapshot is not None else None  # None: nothing to roll back to
+        top = self._next_ids[table] - 1
+        n = 0
+        for rec in recs:
+            rid = rec.id
+            if rid in rows:
+                raise ValueError(f"{table}: duplicate id {rid}")
+            if rid > top:
+                top = rid
+            rows[rid] = rec
+            own = (rid,) if sorted_ix else None
+            for key, sort, buckets in sorted_ix:
+                bucket = key(rec)
+                if bucket is not None:
+                    k = sort(rec)
+                    keys = buckets.get(bucket)
+                    if keys is None:
+                        buckets[bucket] = [own if k == own else k]
+                    elif keys[-1] < k:
+                        keys.append(own if k == own else k)  # rows mostly come in key order
+                    else:
+                        insort(keys, own if k == own else k)
+            for key, found in unique_ix:
+                k = key(rec)
+                if k is not None:
+                    found[k] = rid
+            for ix in others:
+                ix.add(rec)
+            if undo is not None:
+                undo.append(("insert", table, rec))
+            if dirty is not None:
+                dirty.add((table, rid))
+            n += 1
+        self._next_ids[table] = top + 1
+        self.version += 1
+        return n
+
     def _update(self, table: str, rec: Any, **changes: Any) -> dict[str, tuple[Any, Any]]:
         """Apply ``changes`` to ``rec``; return {field: (old, new)} for the fields that changed."""
         changed = {k: (getattr(rec, k), v) for k, v in changes.items() if getattr(rec, k) != v}
         if not changed:
             return changed
+        if self._snapshot is not None and (table, rec.id) not in self._dirty:
+            # the row's first change since the snapshot: keep the row as it was for rollback()
+            # (the table's row: unchanged, it is the snapshot's, whatever ``rec`` is)
+            live = self.rows[table].get(rec.id)
+            if live is not None:
+                self._snapshot.saved[(table, rec.id)] = copy(live)
         if self._undo is not None:
             self._undo.append(("update", table, rec, {k: old for k, (old, _) in changed.items()}))
         self.version += 1
@@ -331,10 +394,16 @@ class Tables:
 
     # -- snapshot / rollback ---------------------------------------------------------------
     def snapshot(self) -> None:
-        """Remember the current state as the one :meth:`rollback` returns to."""
+        """Remember the current state as the one :meth:`rollback` returns to.
+
+        Nothing of the rows is copied now: every change goes through :meth:`_insert`,
+        :meth:`_update` or :meth:`_load`, which mark the row changed, and :meth:`_update` first
+        keeps a copy of a row it is the first to change (copy on write). So a snapshot costs
+        O(1) and keeps O(rows changed), not a copy of the world.
+        """
         with self.lock:
             self._snapshot = _Snapshot(
-                rows={t: {i: copy(rec) for i, rec in rows.items()} for t, rows in self.rows.items()},
+                saved={},
                 tokens={k: copy(v) for k, v in self.tokens.items()},
                 next_ids=dict(self._next_ids),
             )
@@ -352,17 +421,19 @@ class Tables:
             snap = self._snapshot
             if snap is None:
                 raise RuntimeError("rollback() before snapshot()")
+            saved = snap.saved
             for table, rid in self._dirty:
                 rows = self.rows[table]
                 current = rows.pop(rid, None)
                 if current is not None:
                     self._unindex(table, current)
-                original = snap.rows[table].get(rid)
+                original = saved.get((table, rid))
                 if original is not None:
-                    restored = copy(original)
-                    rows[rid] = restored
-                    self._index(table, restored)
+                    # the table's own again: the next change copies it first (_update)
+                    rows[rid] = original
+                    self._index(table, original)
             self._dirty.clear()
+            saved.clear()
             if self._tokens_dirty:
                 self.tokens = {k: copy(v) for k, v in snap.tokens.items()}
                 self._tokens_dirty = False
