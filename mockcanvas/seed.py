@@ -240,8 +240,15 @@ class _Loader:
             members = t == "members"
             elem_spec = gen.S if t == "strs" else gen.ref(spec.kind or "users")
             for i, elem in enumerate(v):
+                if t == "subs":  # a list of mappings (``enroll: [{course: c1}, {course: c2}]``)
+                    if isinstance(elem, dict):
+                        val = self.mapping(file, f"{where}[{i}]", elem, spec.schema or {})
+                        good = val is not None
+                    else:
+                        self.err(file, f"{where}[{i}]", "expected a mapping")
+                        good, val = False, None
                 # the common case first, without building the element's path (only errors need it)
-                if isinstance(elem, str) or t != "strs" and gen.is_int(elem):
+                elif isinstance(elem, str) or t != "strs" and gen.is_int(elem):
                     good, val = True, elem
                 elif members and isinstance(elem, dict):
                     sub = f"{where}[{i}]"

@@ -249,6 +249,19 @@ def test_generated_first_id_and_round_robin_sections(tmp_path):
     assert member_ids(store, 1) == [10, 14]
 
 
+def test_generated_people_enroll_in_a_list_of_courses(tmp_path):
+    """``enroll`` takes a mapping or a list of them (docs/worlds.md)."""
+    data = {
+        "accounts": [{"key": "root", "name": "Root"}],
+        "courses": [{"key": "c", "name": "C", "account": "root"}, {"key": "d", "name": "D", "account": "root"}],
+        "generate": [{"prefix": "p", "count": 2, "enroll": [{"course": "c"}, {"course": "d", "type": "ta"}]}],
+    }
+    store = load_world(write(tmp_path, data))
+    got = sorted((e.user_id, e.course_id, e.type) for e in store.all("enrollments"))
+    assert got == [(1, 1, "StudentEnrollment"), (1, 2, "TaEnrollment"),
+                   (2, 1, "StudentEnrollment"), (2, 2, "TaEnrollment")]
+
+
 # -- several files ------------------------------------------------------------------------------
 
 
@@ -450,6 +463,11 @@ ERRORS = {
     "generate section": (lambda d: d.update(generate=[{"prefix": "p", "count": 2,
                                                        "enroll": {"course": "c1", "sections": ["s1", "s9"]}}]),
                          "generate[0].enroll.sections[1]: no section 's9'"),
+    "generate enroll list of keys": (lambda d: d.update(generate=[{"prefix": "p", "count": 1, "enroll": ["c1"]}]),
+                                     "generate[0].enroll[0]: expected a mapping"),
+    "generate enroll list course": (lambda d: d.update(generate=[{"prefix": "p", "count": 1,
+                                                                  "enroll": [{"course": "c1"}, {"course": "c9"}]}]),
+                                    "generate[0].enroll[1].course: no course 'c9'"),
     "generated key clash": (lambda d: d.update(generate=[{"prefix": "alice", "count": 1, "key_pattern": "{prefix}"}]),
                             "generate[0].key_pattern: duplicate key 'alice'"),
     "generated id clash": (lambda d: d["users"][0].update(id=2) or d.update(generate=[{"prefix": "p", "count": 2, "first_id": 1}]),
