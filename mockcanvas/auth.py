@@ -7,6 +7,7 @@ expired or revoked token gives the access-token errors, all with ``WWW-Authentic
 from __future__ import annotations
 
 from datetime import timezone
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -14,12 +15,18 @@ from . import errors as E
 from .keys import STORE, USER
 from .store.records import User
 
+if TYPE_CHECKING:
+    from .store import Store
+
 
 def token_of(request: web.Request) -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
+    header = request.headers.get("Authorization")
+    if header:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() == "bearer":
+            value = value.strip()
+            if value:
+                return value
     q = request.rel_url.query.getall("access_token", [])
     if q:
         return q[-1]
@@ -27,8 +34,12 @@ def token_of(request: web.Request) -> str | None:
 
 
 def authenticate(request: web.Request, body_token: str | None = None) -> User:
-    store = request.app[STORE]
-    token = token_of(request) or body_token
+    return authenticate_token(request, request.app[STORE], token_of(request) or body_token)
+
+
+def authenticate_token(request: web.Request, store: Store, token: str | None) -> User:
+    """The user of ``token`` (``token_of(request)``, else the body's ``access_token``), also set as
+    the request's USER; raises the 401 errors."""
     if not token:
         raise E.Unauthenticated()
     tok = store.user_for_token(token)

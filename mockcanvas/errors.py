@@ -1,6 +1,6 @@
 """Domain errors and the exact Canvas bodies they render to (canvas-facts section 2).
 
-The store raises these; it knows nothing of HTTP. ``app.error_middleware`` is the one place that
+The store raises these; it knows nothing of HTTP. ``app.canvas_middleware`` is the one place that
 turns them into responses. Every message string Canvas sends lives in this module.
 """
 

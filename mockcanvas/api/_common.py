@@ -29,12 +29,19 @@ def base_url(request: web.Request) -> str:
     return f"{request.scheme}://{request.host}"
 
 
-def view_context(request: web.Request) -> ViewContext:
-    return ViewContext(store=store_of(request), viewer=request.get(USER), base_url=base_url(request))
+def view_context(request: web.Request, store: Store | None = None) -> ViewContext:
+    """The views' context; ``store`` is the request's store when the caller has it already."""
+    try:  # request.get(USER), one call shorter
+        viewer = request[USER]
+    except KeyError:
+        viewer = None
+    return ViewContext(store=store_of(request) if store is None else store, viewer=viewer,
+                       base_url=base_url(request))
 
 
 def includes(params: dict[str, Any], key: str = "include") -> set[str]:
-    return set(str_list(params.get(key)))
+    value = params.get(key)
+    return set() if value is None else set(str_list(value))  # str_list(None) is []
 
 
 def resolve_user(request: web.Request, ref: str) -> User:
@@ -44,13 +51,16 @@ def resolve_user(request: web.Request, ref: str) -> User:
     return store_of(request).find("users", ref)
 
 
-def _page_args(request: web.Request, default_per_page: int) -> dict[str, Any]:
+def _page_args(request: web.Request, default_per_page: int, link_url: str | None = None) -> dict[str, Any]:
+    """``paginate``'s arguments; ``link_url`` is the links' URL when it is not the request's."""
     params = params_of(request)
     settings = store_of(request).settings
-    return {
+    if link_url is None:
         # the path as sent, re-quoted (a SIS id may carry spaces, non-ASCII or control characters;
         # Canvas's URL helpers percent-encode them, and a header must be one ASCII line)
-        "base_url": base_url(request) + URL(request.rel_url.raw_path).raw_path,
+        link_url = base_url(request) + URL(request.rel_url.raw_path).raw_path
+    return {
+        "base_url": link_url,
         "query": query_params(request),
         "page": params.get("page"),
         "per_page": params.get("per_page"),

@@ -19,21 +19,24 @@ from aiohttp import web
 
 from .. import html
 from ..responses import params_of, render
+from ..store import Store
 from ..store.groups import GroupInput
 from ..store.records import Group, StreamItem, User
 from ..views.common import iso
 from ..views.groups import GROUP_INCLUDES, group_json, membership_json
 from ..views.users import user_json
-from ._common import (base_url, bookmarked, current_user, includes, paged, store_of, view_context)
+from ._common import base_url, bookmarked, current_user, includes, paged, store_of, view_context
 from ._params import flag, str_list
 
 routes = web.RouteTableDef()
 WRITE_INCLUDES = ("users", "group_category", "permissions")
 STREAM_PER_PAGE = 21
+_GROUP_INCLUDES = frozenset(GROUP_INCLUDES)
 
 
-def _group(request: web.Request, right: str = "read") -> Group:
-    store = store_of(request)
+def _group(request: web.Request, right: str = "read", store: Store | None = None) -> Group:
+    if store is None:
+        store = store_of(request)
     group = store.groups.find(request.match_info["group_id"])
     store.groups.require(current_user(request), group, right)
     return group
@@ -56,7 +59,7 @@ async def index(request: web.Request) -> web.Response:
     vc = view_context(request)
     context_type = params.get("context_type") if isinstance(params.get("context_type"), str) else None
     groups = store_of(request).groups.user_groups(current_user(request), context_type)
-    inc = includes(params) & set(GROUP_INCLUDES)
+    inc = includes(params) & _GROUP_INCLUDES
     return bookmarked(request, groups, lambda g: (g.name, g.id), lambda g: group_json(vc, g, inc))
 
 
@@ -72,15 +75,16 @@ async def context_index(request: web.Request) -> web.Response:
         current_user(request), context_type, context_id,
         only_own=flag(params, "only_own_groups"), name_filter=name_filter,
     )
-    inc = includes(params) & set(GROUP_INCLUDES)
+    inc = includes(params) & _GROUP_INCLUDES
     return paged(request, keys, lambda g: group_json(vc, g, inc), load=lambda k: store.get("groups", k[-1]))
 
 
 @routes.get("/api/v1/groups/{group_id}")
 async def show(request: web.Request) -> web.Response:
-    group = _group(request, "read")
-    inc = includes(params_of(request)) & set(GROUP_INCLUDES)
-    return render(request, group_json(view_context(request), group, inc))
+    store = store_of(request)  # looked up once (request.app[STORE] is three calls)
+    group = _group(request, "read", store)
+    inc = includes(params_of(request)) & _GROUP_INCLUDES
+    return render(request, group_json(view_context(request, store), group, inc))
 
 
 @routes.post("/api/v1/groups")

@@ -13,10 +13,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..errors import ParameterMissing
+from ..pagination import paginate
 from ..responses import params_of, render
 from ..store.records import Group, GroupMembership
 from ..views.groups import membership_json
-from ..pagination import paginate
 from ._common import _page_args, base_url, current_user, page_response, resolve_user, store_of, view_context
 from ._params import str_list
 
@@ -44,8 +44,7 @@ async def index(request: web.Request) -> web.Response:
     vc = view_context(request)
     # the links come from the route helper of the group (``polymorphic_url([:api_v1, @group,
     # :memberships])``): the group's id, even when the path named it by ``sis_group_id:``
-    args = _page_args(request, 0)
-    args["base_url"] = f"{base_url(request)}/api/v1/groups/{group.id}/memberships"
+    args = _page_args(request, 0, f"{base_url(request)}/api/v1/groups/{group.id}/memberships")
     page = paginate(ids, load=lambda i: store.get("memberships", i), **args)
     return page_response(request, page, lambda m: membership_json(vc, m))
 

@@ -128,10 +128,16 @@ class Policy:
             found = self._memo_cache[key] = compute()
         return found
 
+    def _hit(self, key: tuple) -> frozenset[str] | None:
+        """The memo's answer for ``key`` if it is still valid (no write since), else None."""
+        return self._memo_cache.get(key) if self._memo_version == self.s.version else None
+
     def course_rights(self, user: r.User | None, course: r.Course) -> frozenset[str]:
         if user is None or course.workflow_state == "deleted":
             return frozenset()
-        return self._memo(("course", user.id, course.id), lambda: self._course_rights(user, course))
+        key = ("course", user.id, course.id)
+        found = self._hit(key)  # asked on every request: a hit builds no closure
+        return found if found is not None else self._memo(key, lambda: self._course_rights(user, course))
 
     def _course_rights(self, user: r.User, course: r.Course) -> frozenset[str]:
         if self.is_admin_of(user, course.account_id):
@@ -193,7 +199,9 @@ class Policy:
     def group_rights(self, user: r.User | None, group: r.Group) -> frozenset[str]:
         if user is None:
             return frozenset()
-        return self._memo(("group", user.id, group.id), lambda: self._group_rights(user, group))
+        key = ("group", user.id, group.id)
+        found = self._hit(key)  # asked on every request: a hit builds no closure
+        return found if found is not None else self._memo(key, lambda: self._group_rights(user, group))
 
     def _group_rights(self, user: r.User, group: r.Group) -> frozenset[str]:
         ctx = self.context_rights(user, group.context_type, group.context_id)

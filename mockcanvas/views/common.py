@@ -35,13 +35,35 @@ def reads_sis(rights: frozenset[str]) -> bool:
     return "read_sis" in rights or "manage_sis" in rights
 
 
+def _iso(dt: datetime) -> str:
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# Formatted timestamps, by value: a row's created_at is shown on every read of it, and astimezone
+# + strftime cost more than the rest of a group's JSON. Only exact datetimes that are naive or
+# carry a fixed offset (datetime.timezone) are cached: equal ones are the same instant (naive ones
+# compare equal only to naive ones, all read as UTC), so they have the same string. An aware value
+# in a zone with transitions (ZoneInfo) is not: two times that differ only in ``fold`` compare
+# equal but are different instants. Cleared when full; a lost entry is computed again.
+_ISO_MAX = 4096
+_iso_cache: dict[datetime, str] = {}
+_iso_local_cache: dict[tuple[datetime, str | None], str] = {}
+
+
 def iso(dt: datetime | None) -> str | None:
     """UTC, ISO 8601, ``Z``, no fractional seconds (JsonTimeInUTC, time_precision 0)."""
     if dt is None:
         return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if type(dt) is not datetime or (dt.tzinfo is not None and type(dt.tzinfo) is not timezone):
+        return _iso(dt)  # not cacheable (see above)
+    text = _iso_cache.get(dt)
+    if text is None:
+        if len(_iso_cache) >= _ISO_MAX:
+            _iso_cache.clear()
+        text = _iso_cache[dt] = _iso(dt)
+    return text
 
 
 @lru_cache(maxsize=64)
@@ -52,13 +74,25 @@ def _zone(name: str):
         return timezone.utc
 
 
-def iso_local(dt: datetime | None, time_zone: str | None) -> str | None:
-    """``user_json``'s ``created_at``: ``.iso8601`` in the request's time zone, with an offset."""
-    if dt is None:
-        return None
+def _iso_local(dt: datetime, time_zone: str | None) -> str:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     local = dt.astimezone(_zone(time_zone or "Etc/UTC")).replace(microsecond=0)
     if local.utcoffset() == timedelta(0):
         return local.strftime("%Y-%m-%dT%H:%M:%SZ")  # ActiveSupport writes UTC as Z
     return local.isoformat()
+
+
+def iso_local(dt: datetime | None, time_zone: str | None) -> str | None:
+    """``user_json``'s ``created_at``: ``.iso8601`` in the request's time zone, with an offset."""
+    if dt is None:
+        return None
+    if type(dt) is not datetime or (dt.tzinfo is not None and type(dt.tzinfo) is not timezone):
+        return _iso_local(dt, time_zone)  # not cacheable (see iso)
+    key = (dt, time_zone)  # the same instant in the same zone: the same string (see iso)
+    text = _iso_local_cache.get(key)
+    if text is None:
+        if len(_iso_local_cache) >= _ISO_MAX:
+            _iso_local_cache.clear()
+        text = _iso_local_cache[key] = _iso_local(dt, time_zone)
+    return text

@@ -22,6 +22,10 @@ TABS = (("home", "Home", ""), ("announcements", "Announcements", "/announcements
         ("collaborations", "Collaborations", "/collaborations"))
 
 
+# the includes whose keys depend on the viewer's rights on the group
+_RIGHTS_INCLUDES = frozenset({"permissions", "tabs", "can_access", "can_message"})
+
+
 def _context_key(context_type: str) -> str:
     return "course_id" if context_type == "Course" else "account_id"
 
@@ -30,8 +34,6 @@ def group_json(vc: ViewContext, group: Group, include: Iterable[str] = (),
                rights: frozenset[str] | None = None) -> dict[str, Any]:
     include = set(include)
     s = vc.store
-    if rights is None:
-        rights = s.policy.group_rights(vc.viewer, group)
     ctx = vc.context_rights(group.context_type, group.context_id)
     category = s.get("group_categories", group.group_category_id) if group.group_category_id else None
     data: dict[str, Any] = {
@@ -47,10 +49,10 @@ def group_json(vc: ViewContext, group: Group, include: Iterable[str] = (),
         "storage_quota_mb": group.storage_quota_mb,
         "context_type": group.context_type,
         _context_key(group.context_type): group.context_id,
-        "avatar_url": _avatar_url(vc, group),
+        "avatar_url": _avatar_url(vc, group) if group.avatar_attachment_id is not None else None,
         "leader": None,
         "has_submission": False,
-        "concluded": _concluded(vc, group),
+        "concluded": _concluded(vc, group) if group.context_type == "Course" else False,
         "non_collaborative": group.non_collaborative,
     }
     if category is not None:
@@ -63,6 +65,11 @@ def group_json(vc: ViewContext, group: Group, include: Iterable[str] = (),
         data["sis_group_id"] = group.sis_group_id
     if "manage_sis" in ctx:
         data["sis_import_id"] = group.sis_import_id
+    if not include:  # the common case: none of the optional keys below
+        return data
+    # the viewer's rights on the group, only for the keys that show them (a memoized policy call)
+    if rights is None and not include.isdisjoint(_RIGHTS_INCLUDES):
+        rights = s.policy.group_rights(vc.viewer, group)
     if "users" in include:
         data["users"] = [user_json(vc, u, rights=ctx) for u in s.groups.visible_members(vc.viewer, group)]
     if "group_category" in include:

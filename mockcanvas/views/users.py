@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterable
 
 from ..store.records import User
@@ -10,6 +11,7 @@ from .common import ViewContext, iso_local, reads_sis
 DEFAULT_AVATAR = "/images/messages/avatar-50.png"
 
 
+@lru_cache(maxsize=4096)  # a pure function of the id, asked for on every user_display_json
 def _base36(n: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
@@ -64,8 +66,8 @@ def user_display_json(vc: ViewContext, user: User, group_id: int | None = None) 
         "id": user.id,
         "anonymous_id": _base36(user.id),
         "display_name": user.short_name,
-        "avatar_image_url": avatar_url(vc, user),
-        "html_url": vc.url(html),
+        "avatar_image_url": user.avatar_url or f"{vc.base_url}{DEFAULT_AVATAR}",  # avatar_url()
+        "html_url": f"{vc.base_url}{html}",  # vc.url(html)
         "pronouns": user.pronouns,
     }
     return data
