@@ -359,6 +359,10 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
+GAPS_NOTE = ("Where a target is missed, [docs/performance.md](docs/performance.md) explains the gap with a "
+             "profile (and keeps the figures from before the fixes).")
+
+
 def render(cfg: Config, res: Results, started: dt.datetime, elapsed: float, argv: list[str]) -> str:
     cmd = " ".join(["python bench/run.py", *argv])
     lines = ["# Benchmarks", "",
@@ -386,6 +390,8 @@ def render(cfg: Config, res: Results, started: dt.datetime, elapsed: float, argv
                  else "") + ".", ""]
     lines += table(["part", "figure", "measured", "target", "result"],
                    [[t.part, t.figure, t.value, t.target, t.result] for t in res.targets]) + [""]
+    if misses:
+        lines += [GAPS_NOTE, ""]
     for sec in res.sections:
         lines += [f"## {sec.title}", ""]
         if sec.intro:
