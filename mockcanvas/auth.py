@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from . import errors as E
-from .keys import STORE, USER
+from .keys import USER
 from .store.records import User
 
 if TYPE_CHECKING:
@@ -31,10 +31,6 @@ def token_of(request: web.Request) -> str | None:
     if q:
         return q[-1]
     return None
-
-
-def authenticate(request: web.Request, body_token: str | None = None) -> User:
-    return authenticate_token(request, request.app[STORE], token_of(request) or body_token)
 
 
 def authenticate_token(request: web.Request, store: Store, token: str | None) -> User:
