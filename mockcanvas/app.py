@@ -25,7 +25,7 @@ from . import errors as E
 from .api import ROUTE_TABLES
 from .api._params import read_params
 from .auth import authenticate_token, token_of
-from .events import _SOURCE, RequestSource
+from .events import SOURCE, RequestSource
 from .keys import DELIVERY, PARAMS, PROBLEMS, REAL_USER, REQUEST_ID, SETTINGS, STORE, USER
 from .responses import render
 from .settings import Settings
@@ -125,11 +125,11 @@ async def canvas_middleware(request: web.Request, handler: Handler) -> web.Strea
                         source.cache = request_metadata(store, source)
                 # what ``with events.using_source(source):`` does, without its generator-based
                 # context manager (about 1 us per request)
-                source_token = _SOURCE.set(source)
+                source_token = SOURCE.set(source)
                 try:
                     resp = await handler(request)
                 finally:
-                    _SOURCE.reset(source_token)
+                    SOURCE.reset(source_token)
             else:
                 resp = await handler(request)
         # -- 2. errors

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-__all__ = ["EVENT_NAMES", "JobSource", "LiveEvent", "LiveEvents", "RequestSource", "current_source",
+__all__ = ["EVENT_NAMES", "SOURCE", "JobSource", "LiveEvent", "LiveEvents", "RequestSource", "current_source",
            "using_source"]
 
 EVENT_NAMES = (
@@ -63,23 +63,25 @@ class JobSource:
 
 
 Source = RequestSource | JobSource | Callable[[], RequestSource] | None
-_SOURCE: contextvars.ContextVar[Source] = contextvars.ContextVar("mockcanvas_live_event_source", default=None)
+# the source of the change being made; ``using_source`` sets it for a block, and the request
+# middleware sets and resets it directly (a generator-based context manager per request costs more)
+SOURCE: contextvars.ContextVar[Source] = contextvars.ContextVar("mockcanvas_live_event_source", default=None)
 
 
 def current_source() -> RequestSource | JobSource | None:
     """The source of the change being made; a callable (a read request, which seldom writes) is
     asked for its :class:`RequestSource` only when an event needs it."""
-    source = _SOURCE.get()
+    source = SOURCE.get()
     return source() if callable(source) else source
 
 
 @contextmanager
 def using_source(source: Source) -> Iterator[None]:
-    token = _SOURCE.set(source)
+    token = SOURCE.set(source)
     try:
         yield
     finally:
-        _SOURCE.reset(token)
+        SOURCE.reset(token)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 if TYPE_CHECKING:
@@ -52,18 +52,26 @@ _iso_cache: dict[datetime, str] = {}
 _iso_local_cache: dict[tuple[datetime, str | None], str] = {}
 
 
+def _cacheable(dt: datetime) -> bool:
+    """An exact datetime, naive or with a fixed offset: equal values are the same instant."""
+    return type(dt) is datetime and (dt.tzinfo is None or type(dt.tzinfo) is timezone)
+
+
+def _remember(cache: dict, key: Any, text: str) -> str:
+    if len(cache) >= _ISO_MAX:
+        cache.clear()
+    cache[key] = text
+    return text
+
+
 def iso(dt: datetime | None) -> str | None:
     """UTC, ISO 8601, ``Z``, no fractional seconds (JsonTimeInUTC, time_precision 0)."""
     if dt is None:
         return None
-    if type(dt) is not datetime or (dt.tzinfo is not None and type(dt.tzinfo) is not timezone):
-        return _iso(dt)  # not cacheable (see above)
+    if not _cacheable(dt):
+        return _iso(dt)
     text = _iso_cache.get(dt)
-    if text is None:
-        if len(_iso_cache) >= _ISO_MAX:
-            _iso_cache.clear()
-        text = _iso_cache[dt] = _iso(dt)
-    return text
+    return text if text is not None else _remember(_iso_cache, dt, _iso(dt))
 
 
 @lru_cache(maxsize=64)
@@ -87,12 +95,8 @@ def iso_local(dt: datetime | None, time_zone: str | None) -> str | None:
     """``user_json``'s ``created_at``: ``.iso8601`` in the request's time zone, with an offset."""
     if dt is None:
         return None
-    if type(dt) is not datetime or (dt.tzinfo is not None and type(dt.tzinfo) is not timezone):
-        return _iso_local(dt, time_zone)  # not cacheable (see iso)
-    key = (dt, time_zone)  # the same instant in the same zone: the same string (see iso)
+    if not _cacheable(dt):
+        return _iso_local(dt, time_zone)
+    key = (dt, time_zone)  # the same instant in the same zone: the same string
     text = _iso_local_cache.get(key)
-    if text is None:
-        if len(_iso_local_cache) >= _ISO_MAX:
-            _iso_local_cache.clear()
-        text = _iso_local_cache[key] = _iso_local(dt, time_zone)
-    return text
+    return text if text is not None else _remember(_iso_local_cache, key, _iso_local(dt, time_zone))
