@@ -1,6 +1,7 @@
-"""Route tables, one per resource module; ``create_app`` adds them all."""
+"""Route tables: one per area module (``mockcanvas.areas``), then the test-control plane;
+``create_app`` adds them all."""
 
-from . import categories, control, files, groups, memberships, people, progress
+from ..areas import modules
+from . import control
 
-ROUTE_TABLES = [groups.routes, memberships.routes, categories.routes, progress.routes, people.routes,
-                files.routes, control.routes]
+ROUTE_TABLES = [m.routes for m in modules("api")] + [control.routes]

@@ -1,10 +1,10 @@
-"""course_json, section_json and account_json (lib/api/v1/course.rb, section.rb, account.rb)."""
+"""course_json and the enrollment entries it carries (lib/api/v1/course.rb, course_json.rb)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..store.records import Account, Course, Enrollment, Section
+from ..store.records import Course, Enrollment
 from .common import ViewContext, iso, reads_sis
 
 _ENROLLMENT_SHORT = {
@@ -66,50 +66,4 @@ def course_json(vc: ViewContext, course: Course) -> dict[str, Any]:
         data["sis_import_id"] = None
     if vc.viewer is not None:
         data["enrollments"] = [enrollment_stub(e) for e in vc.store.policy.enrollments(vc.viewer.id, course.id)]
-    return data
-
-
-def section_json(vc: ViewContext, section: Section) -> dict[str, Any]:
-    rights = vc.context_rights("Course", section.course_id)
-    course = vc.store.get("courses", section.course_id)
-    data: dict[str, Any] = {
-        "id": section.id,
-        "course_id": section.course_id,
-        "name": section.name,
-        "start_at": None,
-        "end_at": None,
-        "created_at": iso(section.created_at),
-        "restrict_enrollments_to_section_dates": False,
-        "nonxlist_course_id": None,
-    }
-    if reads_sis(rights):
-        data["sis_section_id"] = section.sis_section_id
-        data["sis_course_id"] = course.sis_course_id if course else None
-        data["integration_id"] = None
-    if "manage_sis" in rights:
-        data["sis_import_id"] = None
-    return data
-
-
-def account_json(vc: ViewContext, account: Account) -> dict[str, Any]:
-    rights = vc.context_rights("Account", account.id)
-    data: dict[str, Any] = {
-        "id": account.id,
-        "name": account.name,
-        "workflow_state": account.workflow_state,
-        "parent_account_id": account.parent_account_id,
-        "root_account_id": account.root_account_id,
-        "uuid": account.uuid,
-        "default_storage_quota_mb": 500,
-        "default_user_storage_quota_mb": 50,
-        "default_group_storage_quota_mb": vc.store.settings.group_default_quota_mb,
-        "default_time_zone": account.default_time_zone,
-    }
-    if reads_sis(rights):
-        data["sis_account_id"] = account.sis_account_id
-        data["integration_id"] = None
-    if "manage_sis" in rights:
-        data["sis_import_id"] = None
-    if account.root_account_id is None:
-        data["lti_guid"] = account.lti_guid or account.uuid
     return data
