@@ -37,6 +37,7 @@ from . import seed_generate as gen
 from .clock import Clock
 from .settings import Settings
 from .store import Store, r
+from .store.registry import TABLES
 
 # PyYAML's safe loader, in C (libyaml) when PyYAML was built with it: several times faster on big worlds
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -681,7 +682,7 @@ def _member_at(group: Item, where: str | int) -> str:
 
 def _rows_of(table: str, items: list[Item]) -> Iterator[Any]:
     """The row of each item, letting go of each item's parts as its row is taken."""
-    cls = r.TABLES[table]
+    cls = TABLES[table]
     for i, it in enumerate(items):
         row = it.row
         it.f = it.r = it.row = None  # type: ignore[assignment]

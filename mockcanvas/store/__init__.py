@@ -20,27 +20,16 @@ from ..errors import NotFound
 from ..events import LiveEvents
 from ..journal import RequestJournal
 from ..settings import Settings
-from . import live
+from . import live, registry
 from . import records as r
 from .base import Tables
-from .categories import CategoryOps
-from .files import FileOps
-from .groups import GroupOps
-from .memberships import MembershipOps
 from .people import PeopleOps
 from .policy import Policy
-from .progress import ProgressOps
 
 __all__ = ["Store", "r"]
 
-_SIS_FORMS = {
-    "users": {"sis_user_id": "by_sis", "sis_login_id": "by_login", "sis_integration_id": "by_integration"},
-    "courses": {"sis_course_id": "by_sis"},
-    "accounts": {"sis_account_id": "by_sis"},
-    "groups": {"sis_group_id": "by_sis"},
-    "group_categories": {"sis_group_category_id": "by_sis"},
-    "sections": {"sis_section_id": "by_sis"},
-}
+_SIS_FORMS = registry.SIS_FORMS  # table -> {"sis_user_id": index name, ...}
+_LIVE_EVENTS = registry.LIVE_EVENTS
 _INT = re.compile(r"\A\d+\Z", re.ASCII)
 _SHORT_GLOBAL = re.compile(r"\A(\d+)~(\d+)\Z", re.ASCII)  # Canvas's short global id: "<shard>~<local>"
 _HEX = re.compile(r"\Ahex:(sis_\w+):((?:[0-9A-Fa-f]{2})+)\Z", re.ASCII)  # Api.sis_parse_id's hex form
@@ -48,18 +37,16 @@ _HEX = re.compile(r"\Ahex:(sis_\w+):((?:[0-9A-Fa-f]{2})+)\Z", re.ASCII)  # Api.s
 
 class Store(Tables):
     def __init__(self, clock: Clock | None = None, settings: Settings | None = None, seed: int = 0) -> None:
-        super().__init__()
+        super().__init__(registry.TABLES, registry.index_specs())
         self.clock: Clock = clock or SystemClock()
         self.settings = settings or Settings()
         self.seed = seed
         self.rng = random.Random(seed)
         self.policy = Policy(self)
         self.people = PeopleOps(self)
-        self.groups = GroupOps(self)
-        self.memberships = MembershipOps(self)
-        self.files = FileOps(self)
-        self.categories = CategoryOps(self)
-        self.progress = ProgressOps(self, self.settings.progress_policy)
+        # each area's operations: store.groups, store.memberships, ... (OPS of its store module)
+        for attr, ops in registry.OPS:
+            setattr(self, attr, ops(self))
         self.live_events = LiveEvents()
         self.requests = RequestJournal()  # filled by the app: the calls made to Canvas routes
         self.recording = True  # False while a world loads: loading records nothing
@@ -83,14 +70,14 @@ class Store(Tables):
 
     # -- live events -----------------------------------------------------------------------
     def _on_write(self, table: str, rec: Any, changed: dict[str, tuple[Any, Any]] | None) -> None:
-        prefix = live.EVENT_TABLES.get(table)
-        if prefix is None or not self.recording or table in self._muted or not live.fires(changed):
+        events = _LIVE_EVENTS.get(table)
+        if events is None or not self.recording or table in self._muted:
             return
-        event = (f"{prefix}_{'created' if changed is None else 'updated'}", live.body(self, table, rec))
-        if self._undo is not None:
-            self._pending_events.append(event)  # inside atomic(): published when it commits
-        else:
-            self._publish(*event)
+        for event in events(self, rec, changed):
+            if self._undo is not None:
+                self._pending_events.append(event)  # inside atomic(): published when it commits
+            else:
+                self._publish(*event)
 
     def _publish(self, name: str, body: dict[str, Any]) -> None:
         self.live_events.record(live.metadata(self, name), body)
@@ -179,7 +166,7 @@ class Store(Tables):
     def insert(self, table: str, **fields: Any) -> Any:
         """Insert a row (used by the world loader and by tests arranging state)."""
         with self.lock:
-            cls = r.TABLES[table]
+            cls = self.records[table]
             if fields.get("id") is None:
                 fields["id"] = self.next_id(table)
             rec = cls(**fields)
@@ -197,7 +184,7 @@ class Store(Tables):
         since it was made. No live events; :func:`mockcanvas.load_world` snapshots the store
         right after.
         """
-        names = {f.name for f in dataclasses.fields(r.TABLES[table])}
+        names = {f.name for f in dataclasses.fields(self.records[table])}
         stamp, slug, settle = "created_at" in names, "uuid" in names, "updated_at" in names
         now, make_uuid = self.now, self.make_uuid
 

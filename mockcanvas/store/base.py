@@ -112,102 +112,12 @@ class UniqueIndex:
         self.map.clear()
 
 
-def _fold(s: str | None) -> str:
+def fold(s: str | None) -> str:
+    """Case-folded for sorting and matching; the row's own string when it is folded already."""
     if not s:
         return ""
     folded = s.casefold()
-    return s if folded == s else folded  # the row's own string when it is folded already: no copy
-
-
-def _live_group(g: r.Group) -> bool:
-    return g.workflow_state != "deleted"
-
-
-def _live_membership(m: r.GroupMembership) -> bool:
-    return m.workflow_state != "deleted"
-
-
-def _index_specs() -> dict[str, dict[str, SortedIndex | UniqueIndex]]:
-    """The indexes of each table. Keys return None to leave a row out of an index."""
-    return {
-        "accounts": {
-            "by_sis": UniqueIndex(lambda a: a.sis_account_id),
-            "by_parent": SortedIndex(lambda a: a.parent_account_id, lambda a: (a.id,)),
-        },
-        "users": {
-            "by_sis": UniqueIndex(lambda u: u.sis_user_id),
-            "by_login": UniqueIndex(lambda u: _fold(u.login_id) or None),
-            "by_email": UniqueIndex(lambda u: _fold(u.email) or None),
-            "by_integration": UniqueIndex(lambda u: u.integration_id),
-        },
-        "admins": {
-            "by_user": SortedIndex(lambda a: a.user_id, lambda a: (a.id,)),
-        },
-        "courses": {
-            "by_sis": UniqueIndex(lambda c: c.sis_course_id),
-            "by_account": SortedIndex(lambda c: c.account_id, lambda c: (c.id,)),
-        },
-        "sections": {
-            "by_course": SortedIndex(lambda s: s.course_id, lambda s: (s.id,)),
-            "by_sis": UniqueIndex(lambda s: s.sis_section_id),
-        },
-        "enrollments": {
-            "by_course": SortedIndex(lambda e: e.course_id, lambda e: (e.id,)),
-            "by_user": SortedIndex(lambda e: e.user_id, lambda e: (e.id,)),
-        },
-        "group_categories": {
-            "by_context": SortedIndex(
-                lambda c: (c.context_type, c.context_id) if c.deleted_at is None else None,
-                lambda c: (c.id,),
-            ),
-            "by_sis": UniqueIndex(lambda c: c.sis_group_category_id if c.deleted_at is None else None),
-        },
-        "groups": {
-            # Canvas orders a context's groups by category, then name, then id.
-            "by_context": SortedIndex(
-                lambda g: (g.context_type, g.context_id) if _live_group(g) else None,
-                lambda g: (g.group_category_id or 0, _fold(g.name), g.id),
-            ),
-            "by_category": SortedIndex(
-                lambda g: g.group_category_id if _live_group(g) else None,
-                lambda g: (_fold(g.name), g.id),
-            ),
-            "by_sis": UniqueIndex(lambda g: g.sis_group_id if _live_group(g) else None),
-        },
-        "memberships": {
-            # live (not deleted) memberships of a group, in id order
-            "by_group": SortedIndex(
-                lambda m: m.group_id if _live_membership(m) else None, lambda m: (m.id,)
-            ),
-            "by_user": SortedIndex(
-                lambda m: m.user_id if _live_membership(m) else None, lambda m: (m.id,)
-            ),
-            # accepted memberships of a group: members_count and the full-group check in O(1)
-            "accepted_by_group": SortedIndex(
-                lambda m: m.group_id if m.workflow_state == "accepted" else None, lambda m: (m.id,)
-            ),
-            # at most one live row per (group, user); a deleted one stays, and a re-join makes a
-            # new row (Group#add_user looks only at group_memberships, which excludes deleted)
-            "by_pair": UniqueIndex(lambda m: (m.group_id, m.user_id) if _live_membership(m) else None),
-        },
-        "attachments": {
-            # a group's available files (quota, name clashes) and pending uploads by their token
-            "by_group": SortedIndex(
-                lambda a: a.context_id if a.context_type == "Group" and a.file_state == "available" else None,
-                lambda a: (a.id,),
-            ),
-            "by_token": UniqueIndex(lambda a: a.upload_token or None),
-        },
-        "stream_items": {
-            "by_group": SortedIndex(lambda s: s.group_id, lambda s: (s.id,)),
-        },
-        "progresses": {
-            # pending progresses of a context (a category's current assignment or import)
-            "pending_by_context": SortedIndex(
-                lambda p: (p.context_type, p.context_id) if p.pending else None, lambda p: (p.id,)
-            ),
-        },
-    }
+    return s if folded == s else folded  # no copy
 
 
 @dataclass(slots=True)
@@ -222,12 +132,14 @@ class _Snapshot:
 class Tables:
     """Row storage with incremental indexes and rollback to a snapshot."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: dict[str, type], indexes: dict[str, dict[str, Any]]) -> None:
+        """``tables``: name -> record class; ``indexes``: name -> that table's indexes."""
         self.lock = threading.RLock()
-        self.rows: dict[str, dict[int, Any]] = {name: {} for name in r.TABLES}
+        self.records = tables
+        self.rows: dict[str, dict[int, Any]] = {name: {} for name in tables}
         self.tokens: dict[str, r.AccessToken] = {}
-        self.idx = _index_specs()
-        self._next_ids: dict[str, int] = {name: 1 for name in r.TABLES}
+        self.idx = indexes
+        self._next_ids: dict[str, int] = {name: 1 for name in tables}
         self._dirty: set[tuple[str, int]] = set()
         self._tokens_dirty = False
         self._snapshot: _Snapshot | None = None

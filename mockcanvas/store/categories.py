@@ -26,6 +26,9 @@ from typing import TYPE_CHECKING, Any
 from .. import errors as E
 from ..coerce import digits_int, optional_int, to_bool
 from . import records as r
+from ..coerce import stringify_ids
+from .base import SortedIndex, UniqueIndex
+from .live import simple_events
 from .people import by_sortable_name, normalize_search_term, user_matches
 
 if TYPE_CHECKING:
@@ -475,3 +478,35 @@ def _to_sentence(items: list[str]) -> str:
     if len(items) == 2:
         return f"{items[0]} and {items[1]}"
     return ", ".join(items[:-1]) + f", and {items[-1]}"
+
+
+# -- the area's tables, indexes, operations and live events (mockcanvas.store.registry) ---------
+RECORDS = {"group_categories": r.GroupCategory}
+SIS_FORMS = {"group_categories": {"sis_group_category_id": "by_sis"}}
+OPS = ("categories", CategoryOps)
+
+
+def INDEXES() -> dict:
+    return {
+        "group_categories": {
+            "by_context": SortedIndex(
+                lambda c: (c.context_type, c.context_id) if c.deleted_at is None else None,
+                lambda c: (c.id,),
+            ),
+            "by_sis": UniqueIndex(lambda c: c.sis_group_category_id if c.deleted_at is None else None),
+        },
+    }
+
+
+def category_event_body(store: Store, rec: r.GroupCategory) -> dict[str, Any]:
+    """get_group_category_data (lib/canvas/live_events.rb)."""
+    return stringify_ids({
+        "group_category_id": store.global_id(rec.id),
+        "group_category_name": rec.name,
+        "context_id": rec.context_id,  # local, as Canvas's get_group_category_data
+        "context_type": rec.context_type,
+        "group_limit": rec.group_limit,
+    })
+
+
+LIVE_EVENTS = {"group_categories": simple_events("group_category", category_event_body)}

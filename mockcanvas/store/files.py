@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .. import errors as E
 from ..coerce import optional_int
 from . import records as r
+from .base import SortedIndex, UniqueIndex
 
 if TYPE_CHECKING:
     from . import Store
@@ -125,3 +126,21 @@ class FileOps:
         if group is None or "read" not in self.s.policy.group_rights(actor, group):
             raise E.Unauthorized()
         return att
+
+
+# -- the area's tables, indexes and operations (mockcanvas.store.registry) -------------------------
+RECORDS = {"attachments": r.Attachment}
+OPS = ("files", FileOps)
+
+
+def INDEXES() -> dict:
+    return {
+        "attachments": {
+            # a group's available files (quota, name clashes) and pending uploads by their token
+            "by_group": SortedIndex(
+                lambda a: a.context_id if a.context_type == "Group" and a.file_state == "available" else None,
+                lambda a: (a.id,),
+            ),
+            "by_token": UniqueIndex(lambda a: a.upload_token or None),
+        },
+    }

@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING, Any
 from .. import errors as E
 from ..coerce import optional_int, to_bool
 from . import records as r
+from ..coerce import stringify_ids
+from .base import SortedIndex, UniqueIndex, fold
+from .live import group_account_id, simple_events
 from .people import by_sortable_name, normalize_search_term, user_matches
 
 if TYPE_CHECKING:
@@ -341,3 +344,54 @@ class GroupOps:
                 if u is not None and u not in users:
                     users.append(u)
             return self._add_until_full(group, users)
+
+
+# -- the area's tables, indexes, operations and live events (mockcanvas.store.registry) ---------
+RECORDS = {"groups": r.Group, "stream_items": r.StreamItem}
+SIS_FORMS = {"groups": {"sis_group_id": "by_sis"}}
+OPS = ("groups", GroupOps)
+
+
+def _live_group(g: r.Group) -> bool:
+    return g.workflow_state != "deleted"
+
+
+def INDEXES() -> dict:
+    return {
+        "groups": {
+            # Canvas orders a context's groups by category, then name, then id.
+            "by_context": SortedIndex(
+                lambda g: (g.context_type, g.context_id) if _live_group(g) else None,
+                lambda g: (g.group_category_id or 0, fold(g.name), g.id),
+            ),
+            "by_category": SortedIndex(
+                lambda g: g.group_category_id if _live_group(g) else None,
+                lambda g: (fold(g.name), g.id),
+            ),
+            "by_sis": UniqueIndex(lambda g: g.sis_group_id if _live_group(g) else None),
+        },
+        "stream_items": {
+            "by_group": SortedIndex(lambda s: s.group_id, lambda s: (s.id,)),
+        },
+    }
+
+
+def group_event_body(store: Store, rec: r.Group) -> dict[str, Any]:
+    """get_group_data (lib/canvas/live_events.rb)."""
+    g = store.global_id
+    cat = store.get("group_categories", rec.group_category_id) if rec.group_category_id else None
+    return stringify_ids({
+        "group_category_id": g(rec.group_category_id),
+        "group_category_name": cat.name if cat is not None else None,
+        "group_id": g(rec.id),
+        "uuid": rec.uuid,
+        "group_name": rec.name,
+        "context_type": rec.context_type,
+        "context_id": g(rec.context_id),
+        "account_id": g(group_account_id(store, rec)),
+        "workflow_state": rec.workflow_state,
+        "max_membership": rec.max_membership,
+    })
+
+
+LIVE_EVENTS = {"groups": simple_events("group", group_event_body)}

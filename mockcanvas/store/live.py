@@ -1,9 +1,9 @@
-"""When the store emits a live event, and what it contains.
+"""When the store emits a live event, and the metadata (the event envelope) every event shares.
 
 Canvas (``lib/canvas/live_events_callbacks.rb``) posts after a create, and after an update whose
 saved changes include anything but ``updated_at`` and ``sis_batch_id``. Soft deletes are updates.
-Bodies follow ``lib/canvas/live_events.rb`` (get_group_category_data, get_group_data,
-get_group_membership_data); metadata follows ``ApplicationController#setup_live_events_context``
+Each area builds its own bodies (``LIVE_EVENTS`` in its store module, after ``lib/canvas/
+live_events.rb``: get_group_data in ``store/groups.py`` and so on); metadata follows ``ApplicationController#setup_live_events_context``
 and ``Canvas::LiveEvents.amended_context``. ``StringifyIds`` turns every integer under a key ``id``,
 ``*_id`` or ``*_ids`` into a string; a category's ``context_id`` is its local id, other ids are
 global (shard * 10**13 + local, see ``Settings.shard_id``).
@@ -12,6 +12,7 @@ global (shard * 10**13 + local, see ``Settings.shard_id``).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
@@ -23,12 +24,6 @@ from . import records as r
 if TYPE_CHECKING:
     from . import Store
 
-# table -> event name prefix
-EVENT_TABLES = {
-    "group_categories": "group_category",
-    "groups": "group",
-    "memberships": "group_membership",
-}
 # changes that alone never fire an ``*_updated`` event (LiveEventsCallbacks NOP_UPDATE_FIELDS)
 NOP_FIELDS = frozenset({"updated_at", "sis_batch_id"})
 
@@ -38,41 +33,24 @@ def fires(changed: dict[str, Any] | None) -> bool:
     return changed is None or bool(changed.keys() - NOP_FIELDS)
 
 
-def body(store: Store, table: str, rec: Any) -> dict[str, Any]:
-    g = store.global_id
-    if table == "group_categories":
-        return stringify_ids({
-            "group_category_id": g(rec.id),
-            "group_category_name": rec.name,
-            "context_id": rec.context_id,  # local, as Canvas's get_group_category_data
-            "context_type": rec.context_type,
-            "group_limit": rec.group_limit,
-        })
-    if table == "groups":
-        cat = store.get("group_categories", rec.group_category_id) if rec.group_category_id else None
-        return stringify_ids({
-            "group_category_id": g(rec.group_category_id),
-            "group_category_name": cat.name if cat is not None else None,
-            "group_id": g(rec.id),
-            "uuid": rec.uuid,
-            "group_name": rec.name,
-            "context_type": rec.context_type,
-            "context_id": g(rec.context_id),
-            "account_id": g(group_account_id(store, rec)),
-            "workflow_state": rec.workflow_state,
-            "max_membership": rec.max_membership,
-        })
-    group = store.get("groups", rec.group_id)
-    cat = store.get("group_categories", group.group_category_id) if group.group_category_id else None
-    return stringify_ids({
-        "group_membership_id": g(rec.id),
-        "user_id": g(rec.user_id),
-        "group_id": g(rec.group_id),
-        "group_name": group.name,
-        "group_category_id": g(group.group_category_id),
-        "group_category_name": cat.name if cat is not None else None,
-        "workflow_state": rec.workflow_state,
-    })
+Events = Callable[["Store", Any, "dict[str, tuple[Any, Any]] | None"], "list[tuple[str, dict[str, Any]]]"]
+
+
+def simple_events(prefix: str, body: Callable[[Store, Any], dict[str, Any]]) -> Events:
+    """The usual pair: ``<prefix>_created`` after an insert, ``<prefix>_updated`` after an update
+    that changed a real field (a soft delete too), each with ``body(store, row)``. An area's
+    ``LIVE_EVENTS`` maps its tables to such functions (or its own, for events like
+    ``syllabus_updated`` that depend on what changed)."""
+    created, updated = f"{prefix}_created", f"{prefix}_updated"
+
+    def events(store: Store, rec: Any, changed: dict[str, tuple[Any, Any]] | None) -> list[tuple[str, dict[str, Any]]]:
+        if changed is None:
+            return [(created, body(store, rec))]
+        if fires(changed):
+            return [(updated, body(store, rec))]
+        return []
+
+    return events
 
 
 def group_account_id(store: Store, group: r.Group) -> int:

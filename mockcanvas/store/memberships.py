@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import MSG_GROUP_FULL, Invalid, NotFound, Unauthorized
 from . import records as r
+from ..coerce import stringify_ids
+from .base import SortedIndex, UniqueIndex
+from .live import simple_events
 
 if TYPE_CHECKING:
     from . import Store
@@ -261,3 +264,52 @@ def rails_boolean(value: Any) -> bool | None:
     if isinstance(value, str):
         return value not in _RAILS_FALSE
     return True
+
+
+# -- the area's tables, indexes, operations and live events (mockcanvas.store.registry) ---------
+RECORDS = {"memberships": r.GroupMembership}
+OPS = ("memberships", MembershipOps)
+
+
+def _live_membership(m: r.GroupMembership) -> bool:
+    return m.workflow_state != "deleted"
+
+
+def INDEXES() -> dict:
+    return {
+        "memberships": {
+            # live (not deleted) memberships of a group, in id order
+            "by_group": SortedIndex(
+                lambda m: m.group_id if _live_membership(m) else None, lambda m: (m.id,)
+            ),
+            "by_user": SortedIndex(
+                lambda m: m.user_id if _live_membership(m) else None, lambda m: (m.id,)
+            ),
+            # accepted memberships of a group: members_count and the full-group check in O(1)
+            "accepted_by_group": SortedIndex(
+                lambda m: m.group_id if m.workflow_state == "accepted" else None, lambda m: (m.id,)
+            ),
+            # at most one live row per (group, user); a deleted one stays, and a re-join makes a
+            # new row (Group#add_user looks only at group_memberships, which excludes deleted)
+            "by_pair": UniqueIndex(lambda m: (m.group_id, m.user_id) if _live_membership(m) else None),
+        },
+    }
+
+
+def membership_event_body(store: Store, rec: r.GroupMembership) -> dict[str, Any]:
+    """get_group_membership_data (lib/canvas/live_events.rb)."""
+    g = store.global_id
+    group = store.get("groups", rec.group_id)
+    cat = store.get("group_categories", group.group_category_id) if group.group_category_id else None
+    return stringify_ids({
+        "group_membership_id": g(rec.id),
+        "user_id": g(rec.user_id),
+        "group_id": g(rec.group_id),
+        "group_name": group.name,
+        "group_category_id": g(group.group_category_id),
+        "group_category_name": cat.name if cat is not None else None,
+        "workflow_state": rec.workflow_state,
+    })
+
+
+LIVE_EVENTS = {"memberships": simple_events("group_membership", membership_event_body)}

@@ -27,6 +27,7 @@ from .. import errors as E
 from ..coerce import digits_int
 from ..events import JobSource, using_source
 from . import records as r
+from .base import SortedIndex
 
 if TYPE_CHECKING:
     from . import Store
@@ -48,8 +49,10 @@ def parse_policy(policy: str) -> tuple[str, Any]:
 
 
 class ProgressOps:
-    def __init__(self, store: Store, policy: str = "background") -> None:
+    def __init__(self, store: Store, policy: str | None = None) -> None:
         self.s = store
+        if policy is None:
+            policy = store.settings.progress_policy
         self.default_policy = policy
         self.policy = policy
         self._jobs: dict[int, Job] = {}
@@ -166,3 +169,19 @@ class ProgressOps:
     def current(self, context_type: str, context_id: int) -> r.Progress | None:
         ids = self.s.idx["progresses"]["pending_by_context"].ids((context_type, context_id))
         return self.s.get("progresses", ids[-1]) if ids else None
+
+
+# -- the area's tables, indexes and operations (mockcanvas.store.registry) -------------------------
+RECORDS = {"progresses": r.Progress}
+OPS = ("progress", ProgressOps)
+
+
+def INDEXES() -> dict:
+    return {
+        "progresses": {
+            # pending progresses of a context (a category's current assignment or import)
+            "pending_by_context": SortedIndex(
+                lambda p: (p.context_type, p.context_id) if p.pending else None, lambda p: (p.id,)
+            ),
+        },
+    }

@@ -1,4 +1,7 @@
-"""Plain records held by the store: one dataclass per Canvas table the mock needs.
+"""Plain records of the first areas (accounts, users, courses, sections, enrollments, groups and
+their neighbours), which nearly every module reads. An area added later declares its records in its
+own store module (``RECORDS``, see ``mockcanvas.store.registry``); which table a record belongs to
+is said there too.
 
 Records carry state only. Domain rules live in the store's operation modules; JSON shapes live in
 ``mockcanvas.views``. Every field is a scalar (or an immutable value), so a shallow ``copy`` of a
@@ -33,9 +36,20 @@ class Account:
     uuid: str = ""
     lti_guid: str = ""
     sis_account_id: str | None = None
+    integration_id: str | None = None
     default_time_zone: str = "Etc/UTC"
+    default_locale: str | None = None
+    # None: Canvas's defaults (500 MB per course, 50 per user, the group default of Settings)
+    default_storage_quota_mb: int | None = None
+    default_user_storage_quota_mb: int | None = None
+    default_group_storage_quota_mb: int | None = None
+    course_template_id: int | None = None
+    # account settings Canvas keeps in its ``settings`` hash, as ((name, value), ...): immutable,
+    # so that a shallow copy of the row is a full snapshot
+    settings: tuple = ()
     workflow_state: str = "active"
     created_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -54,8 +68,14 @@ class User:
     pronouns: str | None = None
     locale: str | None = None
     avatar_url: str | None = None
-    workflow_state: str = "registered"
+    bio: str | None = None
+    title: str | None = None
+    pronunciation: str | None = None
+    last_login: datetime | None = None
+    terms_of_use: bool = False
+    workflow_state: str = "registered"  # registered | pre_registered | deleted
     created_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -83,13 +103,37 @@ class Course:
     account_id: int
     root_account_id: int
     sis_course_id: str | None = None
+    integration_id: str | None = None
     uuid: str = ""
-    workflow_state: str = "available"
+    workflow_state: str = "available"  # Canvas's raw states: created claimed available completed deleted
     time_zone: str = "Etc/UTC"
     start_at: datetime | None = None
-    end_at: datetime | None = None
+    end_at: datetime | None = None  # Canvas's conclude_at
+    enrollment_term_id: int | None = None  # None: the root account's default term
+    restrict_enrollments_to_course_dates: bool = False
     allow_student_organized_groups: bool = True
+    syllabus_body: str | None = None
+    public_description: str | None = None
+    is_public: bool = False
+    is_public_to_auth_users: bool = False
+    public_syllabus: bool = False
+    public_syllabus_to_auth: bool = False
+    license: str = "private"
+    default_view: str = "modules"
+    course_format: str | None = None
+    grading_standard_id: int | None = None
+    grade_passback_setting: str | None = None
+    storage_quota_mb: int | None = None  # None: the account's default
+    hide_final_grades: bool = False
+    apply_assignment_group_weights: bool = False
+    course_color: str | None = None
+    locale: str | None = None
+    # course settings (CoursesController#update_settings) that differ from Canvas's defaults, as
+    # ((name, value), ...): immutable, so that a shallow copy of the row is a full snapshot
+    settings: tuple = ()
     created_at: datetime | None = None
+    updated_at: datetime | None = None
+    deleted_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -241,19 +285,3 @@ class Progress:
     @property
     def pending(self) -> bool:
         return self.workflow_state in ("queued", "running", "waiting_for_external_tool")
-
-
-TABLES: dict[str, type] = {
-    "accounts": Account,
-    "users": User,
-    "admins": AccountAdmin,
-    "courses": Course,
-    "sections": Section,
-    "enrollments": Enrollment,
-    "group_categories": GroupCategory,
-    "groups": Group,
-    "memberships": GroupMembership,
-    "attachments": Attachment,
-    "stream_items": StreamItem,
-    "progresses": Progress,
-}
