@@ -18,30 +18,41 @@ if TYPE_CHECKING:
     from . import Store
 
 MANAGE_GROUPS = frozenset({"manage_groups_add", "manage_groups_manage", "manage_groups_delete"})
+# Course permissions of the 2024+ permissions registry (BASE_PERMISSIONS ``true_for``), see
+# canvas-facts-courses-users section 1. ``update`` is ``update_course_details``.
+COURSE_ADMIN = frozenset({"manage_courses_publish", "manage_courses_conclude", "update",
+                          "manage_course_visibility"})
+ACCOUNT_ONLY = frozenset({
+    "manage_courses_delete", "manage_courses_reset", "manage_courses_admin", "manage_courses_add",
+    "manage_account_settings", "read_course_list", "manage_user_logins", "manage_storage_quotas",
+    "manage_students", "read_terms", "manage_grades", "view_all_grades",
+})
 ADMIN_RIGHTS = frozenset(
     {
         "read",
+        "read_as_admin",
         "read_roster",
         "view_group_pages",
         "read_sis",
         "manage_sis",
-        "manage_storage_quotas",
         "view_user_logins",
         "read_email_addresses",
         "send_messages",
         "create_student_groups",
     }
-    | MANAGE_GROUPS
+    | MANAGE_GROUPS | COURSE_ADMIN | ACCOUNT_ONLY
 )
 _STAFF = frozenset(
-    {"read", "read_roster", "view_group_pages", "read_sis", "view_user_logins",
-     "read_email_addresses", "send_messages"}
+    {"read", "read_as_admin", "read_roster", "view_group_pages", "read_sis", "view_user_logins",
+     "read_email_addresses", "send_messages", "manage_grades", "view_all_grades", "manage_students"}
     | MANAGE_GROUPS
 )
 ENROLLMENT_RIGHTS: dict[str, frozenset[str]] = {
-    "TeacherEnrollment": _STAFF,
-    "TaEnrollment": _STAFF,
-    "DesignerEnrollment": frozenset({"read", "read_roster", "view_group_pages"} | MANAGE_GROUPS),
+    "TeacherEnrollment": _STAFF | COURSE_ADMIN,
+    # TAs: no publish/conclude (manage_courses_publish/conclude are not true_for TaEnrollment)
+    "TaEnrollment": _STAFF | {"update", "manage_course_visibility"},
+    "DesignerEnrollment": frozenset({"read", "read_as_admin", "read_roster", "view_group_pages"}
+                                    | MANAGE_GROUPS | COURSE_ADMIN),
     "StudentEnrollment": frozenset({"read", "read_roster", "send_messages", "create_student_groups"}),
     "ObserverEnrollment": frozenset({"read", "read_roster"}),
 }
