@@ -14,7 +14,7 @@ MSG_UNAUTHORIZED = "user not authorized to perform that action"
 MSG_INVALID_TOKEN = "Invalid access token."
 MSG_EXPIRED_TOKEN = "Expired access token."
 MSG_REVOKED_TOKEN = "Revoked access token."
-MSG_SEARCH_TERM = "3 or more characters is required"
+MSG_SEARCH_TERM = "{} or more characters is required"  # the minimum length
 MSG_GROUP_FULL = "The group is full."
 MSG_NAME_REQUIRED = "Name is required"
 MSG_GROUP_NAME_TOO_LONG = "Enter a shorter group name"
@@ -163,8 +163,13 @@ class BadRequest(CanvasError):
 class SearchTermTooShort(CanvasError):
     status = 400
 
+    def __init__(self, minimum: int = 2) -> None:
+        super().__init__(minimum)
+        self.minimum = minimum
+
     def body(self) -> Any:
-        return {"errors": [{"field": "search_term", "code": "invalid", "message": MSG_SEARCH_TERM}]}
+        return {"errors": [{"field": "search_term", "code": "invalid",
+                            "message": MSG_SEARCH_TERM.format(self.minimum)}]}
 
 
 class ParameterMissing(CanvasError):

@@ -20,6 +20,9 @@ class Settings:
     live_events_url: str | None = None
     # group storage quota default (Setting group_default_quota)
     group_default_quota_mb: int = 50
+    # the shortest search_term (SearchTermHelper::MIN_SEARCH_TERM_LENGTH: 2 in modern Canvas, 3 in
+    # copies before 2021)
+    search_term_min_length: int = 2
     # the largest file the mock keeps in memory for one upload
     max_upload_bytes: int = 50 * 1024 * 1024
     # when asynchronous jobs (category assignment, CSV import) run: background (as Canvas),

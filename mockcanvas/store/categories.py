@@ -118,7 +118,7 @@ class CategoryOps:
         ctx = self.s.policy.context_rights(viewer, cat.context_type, cat.context_id)
         if right not in ctx:
             raise E.Unauthorized()
-        term = normalize_search_term(search_term)
+        term = normalize_search_term(search_term, self.s.settings.search_term_min_length)
         users = self.candidates(cat)
         if unassigned:
             taken = self.assigned_user_ids(cat)

@@ -128,7 +128,7 @@ class GroupOps:
               exclude_inactive: bool = False) -> list[r.User]:
         """GroupsController#users: the group's non-deleted members by sortable name."""
         self.require(viewer, group, "read_roster")
-        term = normalize_search_term(search_term)
+        term = normalize_search_term(search_term, self.s.settings.search_term_min_length)
         out = []
         for m in self.s.memberships.live(group.id):
             if exclude_inactive and m.workflow_state != "accepted":

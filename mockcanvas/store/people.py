@@ -1,7 +1,7 @@
 """Accounts, courses, sections, users and enrollments: the queries the group APIs need around them.
 
-Mirrors ``UserSearch`` (lib/user_search.rb) for ``search_term``: at least 3 characters after
-stripping (SearchTermHelper), a case-insensitive substring of name, sortable name, login or SIS id,
+Mirrors ``UserSearch`` (lib/user_search.rb) for ``search_term``: at least ``Settings.search_term_min_length``
+(2) characters after stripping (SearchTermHelper), a case-insensitive substring of name, sortable name, login or SIS id,
 an e-mail address, or the user's full id.
 """
 
@@ -26,15 +26,16 @@ ENROLLMENT_TYPE_NAMES = {
 }
 
 
-def normalize_search_term(term: str | None) -> str | None:
-    """None when blank (no search); raises SearchTermTooShort under 3 characters."""
+def normalize_search_term(term: str | None, minimum: int = 2) -> str | None:
+    """None when blank (no search); raises SearchTermTooShort under ``minimum`` characters
+    (``Settings.search_term_min_length``)."""
     if term is None:
         return None
     term = str(term).strip()
     if not term:
         return None
-    if len(term) < 3:
-        raise SearchTermTooShort()
+    if len(term) < minimum:
+        raise SearchTermTooShort(minimum)
     return term
 
 
@@ -77,7 +78,7 @@ class PeopleOps:
     def course_users(self, course_id: int, *, types: Iterable[str] | None = None,
                      search_term: str | None = None, states: Iterable[str] = ("active", "invited")) -> list[r.User]:
         """Distinct users of a course, by sortable name (CoursesController#users / search_users)."""
-        term = normalize_search_term(search_term)
+        term = normalize_search_term(search_term, self.s.settings.search_term_min_length)
         seen: dict[int, r.User] = {}
         for e in self.course_enrollments(course_id, types, states):
             if e.user_id not in seen:

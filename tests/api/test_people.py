@@ -12,7 +12,7 @@ import pytest
 NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
 UNAUTHORIZED = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
 SEARCH_TERM_TOO_SHORT = {"errors": [{"field": "search_term", "code": "invalid",
-                                     "message": "3 or more characters is required"}]}
+                                     "message": "2 or more characters is required"}]}
 STUDENT_IDS = {6, 7, *range(8, 20)}
 PERMISSIONS = {"can_update_name", "can_update_avatar", "limit_parent_app_web_access"}
 
@@ -165,7 +165,7 @@ def test_course_users_search_term(api):
     assert ids(api.get("/api/v1/courses/1/search_users?search_term=stella")) == [7]
     assert ids(api.get("/api/v1/courses/1/users?search_term=S-011")) == [11]
     assert ids(api.get("/api/v1/courses/1/users?search_term=terry&enrollment_type[]=student")) == []
-    short = api.get("/api/v1/courses/1/search_users?search_term=st")
+    short = api.get("/api/v1/courses/1/search_users?search_term=s")
     assert short.status == 400 and short.json() == SEARCH_TERM_TOO_SHORT
     assert len(api.get("/api/v1/courses/1/users?search_term=&per_page=100").json()) == 18
 

@@ -233,8 +233,8 @@ def test_category_users(teacher, mock_only, http_log):
     assert {u.id for u in unassigned} == UNASSIGNED
     assert [(u.id, u.name) for u in cat.get_users(search_term="Sam")] == [(STUDENT_ID, "Sam Student")]
     with pytest.raises(BadRequest) as exc:
-        list(cat.get_users(search_term="Sa"))
-    assert "3 or more characters is required" in str(exc.value)
+        list(cat.get_users(search_term="S"))
+    assert "2 or more characters is required" in str(exc.value)
 
 
 def test_account_group_categories(target, admin, account_id, fresh_name, created_categories, http_log):

@@ -272,8 +272,8 @@ def test_group_users_search_term(teacher, mock_only, http_log):
     assert sorted(user_ids(group.get_users(search_term="student"))) == [STUDENT_ID, 8, 9]  # logins
     assert list(group.get_users(search_term="Stella")) == []  # not a member of this group
     with pytest.raises(BadRequest) as exc:
-        list(group.get_users(search_term="Sa"))
-    assert "3 or more characters is required" in str(exc.value)
+        list(group.get_users(search_term="S"))
+    assert "2 or more characters is required" in str(exc.value)
 
 
 def test_activity_stream_summary(teacher, student, mock_only):
