@@ -1,6 +1,8 @@
-"""The coverage table ``docs/coverage.md``: every route of the Canvas API documents the project
-covers, with the mock's route, whether it is implemented (from the router), whether tests call it
-(from a route log of a test run) and its known limitations (from README's LIMITATIONS).
+"""The coverage table ``docs/coverage.md``: every route of the mock, grouped by area (the api module
+that serves it, ``mockcanvas/api/<area>.py``), with the route of the Canvas API documents it covers,
+whether tests call it (from a route log of a test run) and its known limitations (from README's
+LIMITATIONS); then the routes of those documents the router does not have. The ``.json`` twin of a
+route is not listed apart: its calls count for the unsuffixed route.
 
     python -m mockcanvas.coverage --run-tests      # run the suite with the route log, write the table
     python -m mockcanvas.coverage --route-log FILE # write the table from an existing log
@@ -80,11 +82,40 @@ def seed_routes(path: Path = SEED_ROUTES) -> list[SeedRoute]:
 
 
 def implemented_routes() -> list[tuple[str, str]]:
+    """(METHOD, template) of every route of the router, ``.json`` twins left out."""
+    return list(route_areas())
+
+
+def route_areas() -> dict[tuple[str, str], str]:
+    """(METHOD, template) -> the module that serves it (``mockcanvas.api.groups``), in router order,
+    ``.json`` twins left out."""
     from .app import create_app
     from .openapi import router_routes
     from .store import Store
 
-    return router_routes(create_app(Store()).router)
+    router = create_app(Store()).router
+    modules = {}
+    for route in router.routes():
+        if route.resource is not None and route.method != "HEAD":
+            key = (route.method.upper(), route.resource.canonical)
+            modules.setdefault(key, getattr(route.handler, "__module__", None) or "?")
+    return {key: modules[key] for key in router_routes(router)}
+
+
+def area_order() -> list[str]:
+    """Area module names in the order of ``mockcanvas.areas`` (then the control plane and others)."""
+    from .openapi import doc_modules
+
+    return [m.__name__ for m in doc_modules()]
+
+
+def area_summary(module_name: str) -> str:
+    """The first sentence of the area module's docstring, in Markdown."""
+    import importlib
+
+    doc = (importlib.import_module(module_name).__doc__ or "").strip()
+    first = " ".join(doc.split("\n\n", 1)[0].split())
+    return first.replace("``", "`")
 
 
 def limitation_sentences(readme: str) -> list[str]:
@@ -125,46 +156,102 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _fold_twins(logged: dict[str, Any], implemented: set[tuple[str, str]]) -> dict[str, Any]:
+    """Count the calls of a ``.json`` twin (``GET /api/v1/groups/{group_id}.json``) for its route."""
+    out: dict[str, Any] = {}
+    for key, entry in logged.items():
+        method, _, template = key.partition(" ")
+        if template.endswith(".json") and (method, template[:-5]) in implemented:
+            key = f"{method} {template[:-5]}"
+        if key not in out:
+            out[key] = {"calls": entry["calls"], "statuses": dict(entry["statuses"]),
+                        "modules": list(entry["modules"])}
+            continue
+        merged = out[key]
+        merged["calls"] += entry["calls"]
+        for status, n in entry["statuses"].items():
+            merged["statuses"][status] = merged["statuses"].get(status, 0) + n
+        merged["statuses"] = dict(sorted(merged["statuses"].items()))
+        merged["modules"] = sorted(set(merged["modules"]) | set(entry["modules"]))
+    return out
+
+
+def _area(module_name: str) -> str:
+    return module_name.rsplit(".", 1)[-1]
+
+
 def build_table(route_log: dict[str, Any] | None, readme: str | None = None) -> str:
     seeds = seed_routes()
-    implemented = set(implemented_routes())
+    areas_of = route_areas()
+    implemented = set(areas_of)
     sentences = limitation_sentences(readme if readme is not None else README.read_text(encoding="utf-8"))
-    logged = (route_log or {}).get("routes", {})
     measured = route_log is not None
+    logged = _fold_twins((route_log or {}).get("routes", {}), implemented)
+    seed_of = {(s.method, s.template): s for s in seeds}
     done = sum((s.method, s.template) in implemented for s in seeds)
     tested = sum(bool(logged.get(f"{s.method} {s.template}")) for s in seeds)
+    order = area_order()
+    modules = sorted(set(areas_of.values()), key=lambda m: (order.index(m) if m in order else len(order), m))
+    by_module = {m: [r for r, owner in areas_of.items() if owner == m] for m in modules}
+
+    def is_control(template: str) -> bool:
+        return template.startswith("/__mockcanvas__/")
+
+    def tested_cell(method: str, template: str) -> str:
+        return "n/a" if is_control(template) else _tested(logged.get(f"{method} {template}"), measured)
+
     lines = [
         "# Coverage of the Canvas API documents",
         "",
         "<!-- generated by `python -m mockcanvas.coverage --run-tests`; do not edit by hand -->",
         "",
         (f"{len(seeds)} routes in the seed documents (`docs/seed_routes.txt`): {done} implemented"
-         + (f", {tested} called by the tests." if measured else "; tests not measured.")),
+         + (f", {tested} called by the tests." if measured else "; tests not measured.")
+         + f" The mock serves {len(implemented)} routes in {len(modules)} areas."),
         "",
-        ("*Implemented* comes from the mock's router; *tested* from the requests the test suite made "
-         "(the route log of `tests/conftest_coverage.py`; the contract tests under `tests/openapi/` are "
-         "not counted); *limitations* quotes README's [LIMITATIONS](../README.md#limitations)."),
+        ("Routes are grouped by area: the module of `mockcanvas/api/` that serves them. *Seed route* is the "
+         "route of the seed documents a mock route implements; *tested* comes from the requests the test "
+         "suite made (the route log of `tests/conftest_coverage.py`; the contract tests under "
+         "`tests/openapi/` are not counted; the test control plane under `/__mockcanvas__/` is not "
+         "journaled, so never counted); *limitations* quotes README's "
+         "[LIMITATIONS](../README.md#limitations). A route's `.json` twin (`/api/v1/groups/1.json`) is "
+         "counted with the route."),
         "",
-        "| Seed route | Seed document | Mock route | Implemented | Tested | Limitations |",
-        "|---|---|---|---|---|---|",
+        "| Area | Module | Routes | Seed routes | Tested |",
+        "|---|---|---|---|---|",
     ]
-    for s in seeds:
-        is_impl = (s.method, s.template) in implemented
-        lines.append("| " + " | ".join([
-            f"`{s.key}`", s.document, f"`{s.method} {s.template}`" if is_impl else "—",
-            "yes" if is_impl else "**no**", _tested(logged.get(f"{s.method} {s.template}"), measured),
-            _cell(" ".join(limitations_of(s, sentences))) or "—",
-        ]) + " |")
-    seed_keys = {(s.method, s.template) for s in seeds}
-    others = [r for r in implemented_routes() if r not in seed_keys]
-    lines += ["", "## Other routes of the mock", "",
-              ("Routes clients call around the group APIs, the file upload steps, the Progress API and the "
-               "test control plane (`/__mockcanvas__/`, not journaled, so never counted as tested)."), "",
-              "| Mock route | Tested |", "|---|---|"]
-    for method, template in sorted(others, key=lambda r: (r[1], r[0])):
-        control = template.startswith("/__mockcanvas__/")
-        lines.append(f"| `{method} {template}` | "
-                     f"{'n/a' if control else _tested(logged.get(f'{method} {template}'), measured)} |")
+    for m in modules:
+        routes = by_module[m]
+        n_seed = sum(r in seed_of for r in routes)
+        if all(is_control(t) for _, t in routes):
+            n_tested = "n/a"
+        elif measured:
+            n_tested = str(sum(bool(logged.get(f"{mt} {t}")) for mt, t in routes))
+        else:
+            n_tested = "not measured"
+        lines.append(f"| [{_area(m)}](#{_area(m)}) | `{m.replace('.', '/')}.py` | {len(routes)} | {n_seed} "
+                     f"| {n_tested} |")
+    for m in modules:
+        lines += ["", f"## {_area(m)}", "", area_summary(m), "",
+                  "| Mock route | Seed route | Seed document | Tested | Limitations |",
+                  "|---|---|---|---|---|"]
+        for method, template in by_module[m]:
+            seed = seed_of.get((method, template))
+            lines.append("| " + " | ".join([
+                f"`{method} {template}`",
+                f"`{seed.key}`" if seed else "—",
+                seed.document if seed else "—",
+                tested_cell(method, template),
+                (_cell(" ".join(limitations_of(seed, sentences))) or "—") if seed else "—",
+            ]) + " |")
+    missing = [s for s in seeds if (s.method, s.template) not in implemented]
+    lines += ["", "## Seed routes not implemented", ""]
+    if not missing:
+        lines.append("None.")
+    else:
+        lines += ["| Seed route | Seed document | Limitations |", "|---|---|---|"]
+        for s in missing:
+            lines.append(f"| `{s.key}` | {s.document} | {_cell(' '.join(limitations_of(s, sentences))) or '—'} |")
     return "\n".join(lines) + "\n"
 
 

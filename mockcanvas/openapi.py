@@ -1,9 +1,16 @@
 """The OpenAPI 3.1 document of the mock, generated from the aiohttp router so it cannot drift.
 
 ``build_openapi(router)`` walks the router's routes (method + canonical path template) and joins
-each with its entry in ``mockcanvas.openapi_routes.ROUTES``; response bodies are the schemas of
-``mockcanvas.openapi_schemas``. A router route without an entry, or an entry that names no route,
-raises :class:`OpenAPIDriftError`. ``HEAD`` routes that aiohttp adds for every ``GET`` are left out.
+each with its entry in the ``ROUTE_DOCS`` of the module that serves it (:func:`collect`: the areas'
+``mockcanvas/api/<area>.py``, the control plane, and the module of any other handler in
+``mockcanvas.api.ROUTE_TABLES``; the vocabulary is ``mockcanvas.openapi_docs``). Response bodies are
+the shared schemas of ``mockcanvas.openapi_schemas`` plus each module's ``SCHEMAS``. A router route
+without an entry, an entry that names no route, a route documented twice, a schema defined twice, a
+``$ref`` to no schema and a tag without a description raise :class:`OpenAPIDriftError`.
+
+Left out: the ``HEAD`` routes aiohttp adds for every ``GET``, and the ``.json`` twin of a route
+(Canvas answers ``/api/v1/groups/1.json`` as ``/api/v1/groups/1``; the document lists the
+unsuffixed form, and says so in its description).
 
 Served at ``GET /__mockcanvas__/openapi.json`` and printed by ``mockcanvas openapi``.
 """
@@ -12,15 +19,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from aiohttp import web
 
-from .openapi_routes import CONTROL_TAG, PATH_PARAMS, ROUTES, Param, RouteDoc
+from .openapi_docs import PATH_PARAMS, Param, RouteDoc, path_param
+from .openapi_docs import TAGS as SHARED_TAGS
 from .openapi_schemas import SCHEMAS, Schema, ref
 
-__all__ = ["OpenAPIDriftError", "build_openapi", "default_document", "dumps", "router_routes"]
+__all__ = ["OpenAPIDriftError", "RouteDocs", "build_openapi", "collect", "default_document", "doc_modules",
+           "dumps", "route_docs", "router_routes"]
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -47,13 +59,6 @@ ERROR_KINDS: dict[str, tuple[int, tuple[str, ...]]] = {
 FORBIDDEN_TOO = {"unauthorized", "protected"}
 STATUS_TEXT = {200: "OK", 201: "Created", 400: "Bad request", 401: "Unauthenticated or not allowed",
                403: "Not allowed (with --auth-error-status 403)", 404: "Not found"}
-TAGS = [
-    ("Groups", "GroupsController"), ("Group Memberships", "GroupMembershipsController"),
-    ("Group Categories", "GroupCategoriesController"), ("Progress", "ProgressController"),
-    ("Courses, users, accounts", "what clients call around the group APIs"),
-    ("Files", "the three-step file upload of a group and the bytes"),
-    (CONTROL_TAG, "test control plane under /__mockcanvas__/ (not Canvas; no authentication)"),
-]
 HEADERS: dict[str, Schema] = {
     "Link": {"description": "pagination links (absolute): current, next, prev, first, last",
              "schema": {"type": "string"}},
@@ -65,11 +70,18 @@ HEADERS: dict[str, Schema] = {
 
 
 class OpenAPIDriftError(RuntimeError):
-    """The router and the route table disagree."""
+    """The router and the route docs disagree."""
 
 
-def router_routes(router: web.UrlDispatcher | Iterable[Any]) -> list[tuple[str, str]]:
-    """(METHOD, template) of every route, HEAD left out, in router order without duplicates."""
+JSON_SUFFIX = ".json"
+
+
+def router_routes(router: web.UrlDispatcher | Iterable[Any], *, json_twins: bool = False) -> list[tuple[str, str]]:
+    """(METHOD, template) of every route, HEAD left out, in router order without duplicates.
+
+    A ``.json`` twin (``GET /api/v1/groups/{group_id}.json`` beside ``GET /api/v1/groups/{group_id}``)
+    is left out unless ``json_twins``; a ``.json`` path without an unsuffixed twin
+    (``/__mockcanvas__/openapi.json``) is a route of its own and stays."""
     routes = router.routes() if hasattr(router, "routes") else router
     seen: dict[tuple[str, str], None] = {}
     for route in routes:
@@ -77,26 +89,118 @@ def router_routes(router: web.UrlDispatcher | Iterable[Any]) -> list[tuple[str, 
         if resource is None or route.method == "HEAD":
             continue
         seen[(route.method.upper(), resource.canonical)] = None
-    return list(seen)
+    if json_twins:
+        return list(seen)
+    return [(m, t) for m, t in seen if not is_json_twin(m, t, seen)]
 
 
-def _check(found: list[tuple[str, str]]) -> None:
-    missing = [r for r in found if r not in ROUTES]
-    stale = [r for r in ROUTES if r not in found]
+def is_json_twin(method: str, template: str, routes: Iterable[tuple[str, str]] | Mapping[Any, Any]) -> bool:
+    """Whether (method, template) is the ``.json`` twin of another of ``routes``."""
+    return template.endswith(JSON_SUFFIX) and (method, template[:-len(JSON_SUFFIX)]) in routes
+
+
+# -- the route docs of the areas ---------------------------------------------------------------
+def doc_modules() -> list[ModuleType]:
+    """The modules whose ``ROUTE_DOCS`` describe the app: the areas' api modules (in
+    ``mockcanvas.areas`` order), the control plane, then the module of any other handler in
+    ``mockcanvas.api.ROUTE_TABLES``."""
+    from .api import ROUTE_TABLES, control
+    from .areas import modules
+
+    found = {m.__name__: m for m in [*modules("api"), control]}
+    for table in ROUTE_TABLES:
+        for route in table:
+            handler = getattr(route, "handler", None)
+            name = getattr(handler, "__module__", None)
+            if name and name not in found and name in sys.modules:
+                found[name] = sys.modules[name]
+    return list(found.values())
+
+
+@dataclass(frozen=True)
+class RouteDocs:
+    """Every module's docs merged: routes (with the module that documents each), schemas, tags."""
+    routes: dict[tuple[str, str], RouteDoc]
+    owners: dict[tuple[str, str], ModuleType]
+    schemas: dict[str, Schema]
+    tags: dict[str, str]
+
+    def path_params(self, key: tuple[str, str]) -> Mapping[str, Schema]:
+        return getattr(self.owners[key], "PATH_PARAMS", {})
+
+
+def collect(mods: Iterable[ModuleType] | None = None) -> RouteDocs:
+    """``ROUTE_DOCS``, ``SCHEMAS`` and ``TAGS`` of ``mods`` (default :func:`doc_modules`), merged
+    after the shared schemas and tags; a key or name defined twice raises OpenAPIDriftError."""
+    routes: dict[tuple[str, str], RouteDoc] = {}
+    owners: dict[tuple[str, str], ModuleType] = {}
+    schemas: dict[str, Schema] = dict(SCHEMAS)
+    schema_owner = dict.fromkeys(SCHEMAS, "mockcanvas.openapi_schemas")
+    tags: dict[str, str] = dict(SHARED_TAGS)
+    tag_owner = dict.fromkeys(SHARED_TAGS, "mockcanvas.openapi_docs")
+    for module in doc_modules() if mods is None else mods:
+        for key, doc in getattr(module, "ROUTE_DOCS", {}).items():
+            if key in routes:
+                raise OpenAPIDriftError(f"{key[0]} {key[1]} is documented twice: in the ROUTE_DOCS of "
+                                        f"{owners[key].__name__} and of {module.__name__}")
+            routes[key], owners[key] = doc, module
+        for name, schema in getattr(module, "SCHEMAS", {}).items():
+            if name in schemas and schemas[name] != schema:
+                raise OpenAPIDriftError(f"schema {name} is defined twice: in {schema_owner[name]} and in the "
+                                        f"SCHEMAS of {module.__name__}")
+            schemas[name] = schema
+            schema_owner.setdefault(name, module.__name__)
+        for name, text in getattr(module, "TAGS", {}).items():
+            if tags.get(name, text) != text:
+                raise OpenAPIDriftError(f"tag {name!r} is described twice: in {tag_owner[name]} and in the TAGS "
+                                        f"of {module.__name__}")
+            tags[name] = text
+            tag_owner.setdefault(name, module.__name__)
+    return RouteDocs(routes, owners, schemas, tags)
+
+
+def route_docs() -> dict[tuple[str, str], RouteDoc]:
+    """(METHOD, template) -> RouteDoc of every documented route (what ``openapi_routes.ROUTES`` was)."""
+    return collect().routes
+
+
+def _check(found: list[tuple[str, str]], docs: RouteDocs) -> None:
+    routed = set(found)
+    missing = [r for r in found if r not in docs.routes]
+    stale = [r for r in docs.routes if r not in routed]
     if missing or stale:
-        lines = ["the OpenAPI route table (mockcanvas/openapi_routes.py) and the router disagree:"]
+        lines = ["the route docs (ROUTE_DOCS of mockcanvas/api/<area>.py) and the router disagree:"]
         lines += [f"  no entry for router route {m} {p}" for m, p in missing]
-        lines += [f"  entry names no route: {m} {p}" for m, p in stale]
+        lines += [f"  entry names no route: {m} {p} (in {docs.owners[(m, p)].__name__})" for m, p in stale]
         raise OpenAPIDriftError("\n".join(lines))
 
 
+def _tags(docs: RouteDocs) -> list[dict[str, str]]:
+    """The tags the routes use, in the order of the modules that document them."""
+    used = dict.fromkeys(doc.tag for doc in docs.routes.values())
+    undescribed = [t for t in used if t not in docs.tags]
+    if undescribed:
+        raise OpenAPIDriftError(f"tags without a description: {undescribed} (add them to the TAGS of the "
+                                "area's module)")
+    return [{"name": t, "description": docs.tags[t]} for t in used]
+
+
+def _check_refs(document: dict[str, Any]) -> None:
+    names = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(document)))
+    unknown = sorted(names - set(document["components"]["schemas"]))
+    if unknown:
+        raise OpenAPIDriftError(f"$ref to no schema: {unknown} (define it in the SCHEMAS of the area's module)")
+
+
 # -- parameters and bodies ---------------------------------------------------------------------
-def _path_params(template: str) -> list[dict[str, Any]]:
+def _path_params(template: str, own: Mapping[str, Schema]) -> list[dict[str, Any]]:
     out = []
     for name in re.findall(r"\{([^}:]+)(?::[^}]*)?\}", template):
-        if name not in PATH_PARAMS:
-            raise OpenAPIDriftError(f"path parameter {{{name}}} of {template} has no schema in PATH_PARAMS")
-        out.append({"name": name, "in": "path", "required": True, "schema": PATH_PARAMS[name]})
+        schema = path_param(name, own)
+        if schema is None:
+            raise OpenAPIDriftError(f"path parameter {{{name}}} of {template} has no schema: add it to the "
+                                    "PATH_PARAMS of the area's module")
+        out.append({"name": name, "in": "path", "required": True, "schema": schema})
     return out
 
 
@@ -240,9 +344,9 @@ def _operation_id(method: str, template: str) -> str:
     return f"{method.lower()}_{slug}"
 
 
-def _operation(method: str, template: str, doc: RouteDoc) -> dict[str, Any]:
+def _operation(method: str, template: str, doc: RouteDoc, path_params: Mapping[str, Schema]) -> dict[str, Any]:
     api = template.startswith("/api/v1/")
-    params = _path_params(template)
+    params = _path_params(template, path_params)
     params += [_query_param(p) for p in doc.query]
     if doc.paginated:
         params += PAGE_PARAMS[doc.paginated]
@@ -276,13 +380,15 @@ def build_openapi(router: web.UrlDispatcher | Iterable[Any]) -> dict[str, Any]:
     from . import __version__
 
     found = router_routes(router)
-    _check(found)
+    docs = collect()
+    _check(found, docs)
     paths: dict[str, dict[str, Any]] = {}
     for method, template in found:
         # OpenAPI path templates have no regex parts: {name:regex} -> {name}
         key = re.sub(r"\{([^}:]+):[^}]*\}", r"{\1}", template)
-        paths.setdefault(key, {})[method.lower()] = _operation(method, template, ROUTES[(method, template)])
-    return {
+        paths.setdefault(key, {})[method.lower()] = _operation(
+            method, template, docs.routes[(method, template)], docs.path_params((method, template)))
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "mockcanvas",
@@ -291,9 +397,11 @@ def build_openapi(router: web.UrlDispatcher | Iterable[Any]) -> dict[str, Any]:
                            "Categories, Progress). Generated from the mock's router. Every success is 200 "
                            "(the file upload step 2 is 201); errors are Canvas's bodies. "
                            "`Accept: application/json+canvas-string-ids` turns ids into strings "
-                           "(not described by the schemas).",
+                           "(not described by the schemas). A path the mock also answers with a `.json` "
+                           "suffix, as Canvas answers `/api/v1/groups/1.json` like `/api/v1/groups/1`, "
+                           "is listed once, without the suffix.",
         },
-        "tags": [{"name": n, "description": d} for n, d in TAGS],
+        "tags": _tags(docs),
         "security": [{"bearerAuth": []}, {"accessToken": []}],
         "paths": dict(sorted(paths.items())),
         "components": {
@@ -307,9 +415,11 @@ def build_openapi(router: web.UrlDispatcher | Iterable[Any]) -> dict[str, Any]:
                 "name": "as_user_id", "in": "query", "required": False,
                 "schema": PATH_PARAMS["user_id"],
                 "description": "act as this user (admins who may masquerade); else 401 Invalid as_user_id"}},
-            "schemas": dict(SCHEMAS),
+            "schemas": docs.schemas,
         },
     }
+    _check_refs(document)
+    return document
 
 
 def default_document() -> dict[str, Any]:

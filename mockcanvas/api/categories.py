@@ -18,6 +18,8 @@ import asyncio
 from aiohttp import web
 
 from ..errors import BadRequest
+from ..openapi_docs import BOOLISH, SEARCH_TERM, USER_INCLUDE, P, RouteDoc, array_of
+from ..openapi_schemas import BOOL, ID, INT, STR, TIME, Schema, arr, enum, nullable, obj, ref, with_context
 from ..responses import params_of, render
 from ..store.records import GroupCategory, Progress
 from ..views.groups import category_json, group_json
@@ -25,7 +27,7 @@ from ..views.progress import progress_json
 from ..views.users import user_json
 from ._common import current_user, includes, paged, store_of, view_context
 from ._params import flag
-from .groups import context_of
+from .groups import CATEGORY_ROLE, context_of
 
 routes = web.RouteTableDef()
 CREATE_INCLUDES = ("unassigned_users_count", "groups_count")
@@ -180,3 +182,97 @@ async def assign_unassigned_members(request: web.Request) -> web.Response:
     )
     schedule(request, progress)
     return render(request, progress_json(view_context(request), progress))
+
+
+# -- the OpenAPI document: this area's routes and bodies (mockcanvas.openapi_docs) -------------
+TAGS = {"Group Categories": "GroupCategoriesController"}
+_TAG = "Group Categories"
+CATEGORY_INCLUDES = P("includes[]", arr(enum("progress_url", "groups_count", "unassigned_users_count", "groups")),
+                      "includes[] (plural, as Canvas): extra keys of each category")
+CATEGORY_FIELDS = (
+    P("self_signup", enum("enabled", "restricted"), "any other value (any case) becomes null"),
+    P("auto_leader", enum("first", "random"), "any other value becomes null"),
+    P("group_limit", {"type": ["integer", "null"]}, "greater than 1"),
+    P("sis_group_category_id", STR, "needs manage_sis"),
+    P("create_group_count", {"type": "integer", "minimum": 0, "maximum": 200}, "courses only"),
+    P("split_group_count", {"type": "integer", "minimum": 0, "maximum": 200}, "deprecated; courses only"),
+    P("split_groups", enum("0", "1"), "0: create the groups without assigning students"),
+    P("assign_async", BOOLISH),
+    P("group_by_section", BOOLISH),
+    P("non_collaborative", BOOLISH),
+    P("enable_self_signup", BOOLISH, "legacy form of self_signup"),
+    P("restrict_self_signup", BOOLISH, "legacy form of self_signup"),
+    P("enable_auto_leader", BOOLISH, "legacy form of auto_leader"),
+    P("auto_leader_type", enum("first", "random"), "legacy form of auto_leader"),
+    CATEGORY_INCLUDES,
+)
+CATEGORY = with_context(obj(
+    {
+        "id": ID, "name": STR, "role": CATEGORY_ROLE, "self_signup": nullable(enum("enabled", "restricted")),
+        "group_limit": nullable(INT), "auto_leader": nullable(enum("first", "random")), "created_at": TIME,
+        "context_type": enum("Course", "Account"), "protected": BOOL, "allows_multiple_memberships": BOOL,
+        "is_member": BOOL, "non_collaborative": BOOL,
+    },
+    {
+        "sis_group_category_id": nullable(STR), "sis_import_id": nullable(INT),
+        "progress": ref("Progress"),                 # includes[]=progress_url with a pending progress
+        "unassigned_users_count": INT, "groups_count": INT, "groups": arr(ref("Group")),
+    },
+    description="group_category_json (lib/api/v1/group_category.rb)"))
+NEW_MEMBERS = obj({"id": ID, "new_members": arr(obj({
+    "user_id": ID, "name": STR, "display_name": STR,
+    "sections": arr(obj({"section_id": ID, "section_code": STR}))}))},
+    description="assign_unassigned_members with sync=true: one entry per group that got members")
+SCHEMAS: dict[str, Schema] = {"GroupCategory": CATEGORY, "AssignedGroup": NEW_MEMBERS}
+
+ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
+    ("GET", "/api/v1/courses/{course_id}/group_categories"): RouteDoc(
+        "List group categories of a course", "GroupCategoriesController#index", _TAG, array_of("GroupCategory"),
+        paginated="pages", query=(CATEGORY_INCLUDES,), errors=("unauthorized", "not_found")),
+    ("GET", "/api/v1/accounts/{account_id}/group_categories"): RouteDoc(
+        "List group categories of an account", "GroupCategoriesController#index", _TAG, array_of("GroupCategory"),
+        paginated="pages", query=(CATEGORY_INCLUDES,), errors=("unauthorized", "not_found")),
+    ("GET", "/api/v1/group_categories/{group_category_id}"): RouteDoc(
+        "Get a single group category", "GroupCategoriesController#show", _TAG, "GroupCategory",
+        query=(CATEGORY_INCLUDES,), errors=("unauthorized", "category_not_found")),
+    ("POST", "/api/v1/courses/{course_id}/group_categories"): RouteDoc(
+        "Create a group category in a course", "GroupCategoriesController#create", _TAG, "GroupCategory",
+        body=(P("name", {"type": "string", "maxLength": 255}, required=True),) + CATEGORY_FIELDS,
+        errors=("unauthorized", "sis", "validation", "not_found")),
+    ("POST", "/api/v1/accounts/{account_id}/group_categories"): RouteDoc(
+        "Create a group category in an account", "GroupCategoriesController#create", _TAG, "GroupCategory",
+        body=(P("name", {"type": "string", "maxLength": 255}, required=True),) + CATEGORY_FIELDS,
+        errors=("unauthorized", "sis", "validation", "not_found")),
+    ("PUT", "/api/v1/group_categories/{group_category_id}"): RouteDoc(
+        "Update a group category", "GroupCategoriesController#update", _TAG, "GroupCategory",
+        body=(P("name", {"type": "string", "maxLength": 255}),) + CATEGORY_FIELDS,
+        errors=("unauthorized", "sis", "validation", "category_not_found"),
+        description="self_signup, auto_leader and group_limit are assigned from the request: omitted "
+                    "ones become null (ParamsPolicy)."),
+    ("DELETE", "/api/v1/group_categories/{group_category_id}"): RouteDoc(
+        "Delete a group category", "GroupCategoriesController#destroy", _TAG, "GroupCategory", body_kind="none",
+        errors=("unauthorized", "protected", "category_not_found")),
+    ("GET", "/api/v1/group_categories/{group_category_id}/groups"): RouteDoc(
+        "List groups in group category", "GroupCategoriesController#groups", _TAG, array_of("Group"),
+        paginated="pages", errors=("unauthorized", "category_not_found")),
+    ("GET", "/api/v1/group_categories/{group_category_id}/users"): RouteDoc(
+        "List users in group category", "GroupCategoriesController#users", _TAG, array_of("GroupUser"),
+        paginated="pages",
+        query=(SEARCH_TERM, P("unassigned", BOOLISH), P("include[]", arr(enum(*USER_INCLUDE, "group_submissions")))),
+        errors=("unauthorized", "search_term", "category_not_found")),
+    ("GET", "/api/v1/group_categories/{group_category_id}/export"): RouteDoc(
+        "Export groups and users in category", "GroupCategoriesController#export", _TAG,
+        {"type": "string", "description": "CSV: name, canvas_user_id, [user_id], login_id, sections, group_name, "
+                                          "then canvas_group_id, [group_id] when any membership exists"},
+        media="text/csv", headers=("Content-Disposition",), errors=("unauthorized", "category_not_found")),
+    ("POST", "/api/v1/group_categories/{group_category_id}/import"): RouteDoc(
+        "Import category groups (CSV)", "GroupCategoriesController#import", _TAG, "Progress",
+        body_kind="csv_import", errors=("unauthorized", "protected", "content_type", "category_not_found"),
+        description="Answers a Progress tagged course_group_import; the import runs as the progress policy says."),
+    ("POST", "/api/v1/group_categories/{group_category_id}/assign_unassigned_members"): RouteDoc(
+        "Assign unassigned members", "GroupCategoriesController#assign_unassigned_members", _TAG,
+        {"anyOf": [ref("Progress"), array_of("AssignedGroup")],
+         "description": "a Progress tagged assign_unassigned_members; with sync=true the new members"},
+        body=(P("sync", BOOLISH), P("group_by_section", BOOLISH)),
+        errors=("unauthorized", "empty", "category_not_found")),
+}

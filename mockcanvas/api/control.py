@@ -17,6 +17,8 @@ from aiohttp import web
 from ..coerce import digits_int
 from ..errors import BadRequest
 from ..keys import DELIVERY, PROBLEMS
+from ..openapi_docs import CONTROL_TAG, P, RouteDoc
+from ..openapi_schemas import INT, STR, Schema, arr, const, nullable, obj, ref
 from ..responses import render
 from ..store.progress import POLICIES
 from ..views.progress import progress_json
@@ -144,3 +146,70 @@ async def openapi_document(request: web.Request) -> web.Response:
     from ..openapi import build_openapi
 
     return web.json_response(build_openapi(request.app.router))
+
+
+# -- the OpenAPI document: these routes and their bodies (mockcanvas.openapi_docs) -------------
+TAGS = {CONTROL_TAG: "test control plane under /__mockcanvas__/ (not Canvas; no authentication)"}
+LIVE_EVENT_FILTERS = (
+    P("after", {"type": "string", "pattern": "^[0-9]+$"}, "only events recorded after this position"),
+    P("event_name", arr(STR), "keep only these names (repeatable; event_name[] too)"),
+)
+_POLICY = P("policy", {"type": "string", "pattern": "^(background|immediate|manual|polls:[1-9][0-9]*|fail:.*)$"},
+            required=True)
+LIVE_EVENT = obj({"metadata": {"type": "object", "additionalProperties": {"type": ["string", "null"]},
+                               "required": ["event_name", "event_time", "producer"]},
+                  "body": {"type": "object"}},
+                 description="a live event as Canvas posts it")
+JOURNAL_ENTRY = obj({"position": INT, "method": STR, "path": STR, "query": STR, "route": nullable(STR),
+                     "user_id": nullable(INT), "real_user_id": nullable(INT), "status": INT})
+SCHEMAS: dict[str, Schema] = {
+    "Health": obj({"status": const("ok"), "users": INT, "groups": INT, "changed_rows": INT, "live_events": INT}),
+    "ResetResult": obj({"status": const("reset"), "changed_rows": INT}),
+    "ProgressPolicy": obj({"policy": STR}, {"policies": arr(STR)}),
+    "LiveEvent": LIVE_EVENT,
+    "LiveEventList": obj({"position": INT, "count": INT, "events": arr(ref("LiveEvent"))}),
+    "Cleared": obj({"cleared": INT, "position": INT}),
+    "DeliveryStats": obj({"url": nullable(STR), "delivered": INT, "failed": INT, "pending": INT,
+                          "retries": INT, "last_error": nullable(STR)}),
+    "JournalEntry": JOURNAL_ENTRY,
+    "RequestList": obj({"position": INT, "count": INT, "requests": arr(ref("JournalEntry"))}),
+    "OpenAPIDocument": {"type": "object", "required": ["openapi", "info", "paths"],
+                        "description": "this document"},
+}
+
+ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
+    ("GET", "/__mockcanvas__/health"): RouteDoc(
+        "Health and world size", "mockcanvas", CONTROL_TAG, "Health", auth=False),
+    ("POST", "/__mockcanvas__/reset"): RouteDoc(
+        "Restore the loaded world in place", "mockcanvas", CONTROL_TAG, "ResetResult", auth=False,
+        body_kind="none", description="Also restores the default progress policy and clears the live "
+                                      "events, the request journal and the recorded problems."),
+    ("GET", "/__mockcanvas__/progress_policy"): RouteDoc(
+        "Read the progress policy", "mockcanvas", CONTROL_TAG, "ProgressPolicy", auth=False),
+    ("PUT", "/__mockcanvas__/progress_policy"): RouteDoc(
+        "Set the progress policy", "mockcanvas", CONTROL_TAG, "ProgressPolicy", auth=False,
+        body=(_POLICY,), errors=("control_error",)),
+    ("POST", "/__mockcanvas__/progress_policy"): RouteDoc(
+        "Set the progress policy (POST)", "mockcanvas", CONTROL_TAG, "ProgressPolicy", auth=False,
+        body=(_POLICY,), errors=("control_error",)),
+    ("POST", "/__mockcanvas__/progress/{progress_id}/advance"): RouteDoc(
+        "Run a pending job now", "mockcanvas", CONTROL_TAG, "Progress", auth=False, body_kind="none",
+        errors=("not_found",)),
+    ("GET", "/__mockcanvas__/live_events"): RouteDoc(
+        "Read the recorded live events", "mockcanvas", CONTROL_TAG, "LiveEventList", auth=False,
+        query=LIVE_EVENT_FILTERS, errors=("control_error",)),
+    ("DELETE", "/__mockcanvas__/live_events"): RouteDoc(
+        "Clear the recorded live events", "mockcanvas", CONTROL_TAG, "Cleared", auth=False, body_kind="none"),
+    ("GET", "/__mockcanvas__/live_events/delivery"): RouteDoc(
+        "Live event delivery to a consumer", "mockcanvas", CONTROL_TAG, "DeliveryStats", auth=False),
+    ("GET", "/__mockcanvas__/requests"): RouteDoc(
+        "Read the request journal", "mockcanvas", CONTROL_TAG, "RequestList", auth=False,
+        query=(P("after", {"type": "string", "pattern": "^[0-9]+$"}),
+               P("status", {"type": "string", "pattern": "^[0-9]+$"}), P("method", STR),
+               P("route", STR, "a template such as /api/v1/groups/{group_id}"), P("path", STR)),
+        errors=("control_error",)),
+    ("DELETE", "/__mockcanvas__/requests"): RouteDoc(
+        "Clear the request journal", "mockcanvas", CONTROL_TAG, "Cleared", auth=False, body_kind="none"),
+    ("GET", "/__mockcanvas__/openapi.json"): RouteDoc(
+        "This OpenAPI document", "mockcanvas", CONTROL_TAG, "OpenAPIDocument", auth=False),
+}

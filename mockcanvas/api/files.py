@@ -12,6 +12,8 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from ..errors import BadRequest, CanvasError, NotFound
+from ..openapi_docs import P, RouteDoc
+from ..openapi_schemas import BOOL, ID, INT, NULL, STR, TIME, URL, Schema, const, enum, nullable, obj
 from ..responses import params_of, render
 from ..views.files import attachment_json
 from ._common import base_url, current_user, store_of, view_context
@@ -67,3 +69,47 @@ async def download(request: web.Request) -> web.Response:
         raise NotFound()
     return web.Response(body=att.data, content_type=att.content_type,
                         headers={"Content-Disposition": f'attachment; filename="{att.display_name}"'})
+
+
+# -- the OpenAPI document: this area's routes and bodies (mockcanvas.openapi_docs) -------------
+TAGS = {"Files": "the three-step file upload of a group and the bytes"}
+_TAG = "Files"
+PATH_PARAMS: dict[str, Schema] = {
+    "file_id": ID,  # no SIS form
+    "token": {"type": "string", "pattern": "^[0-9a-f]{40}$", "description": "the upload token of step 1"},
+}
+ATTACHMENT = obj(
+    {"id": ID, "uuid": STR, "folder_id": NULL, "display_name": STR, "filename": STR, "upload_status": STR,
+     "content-type": STR, "url": URL, "size": INT, "created_at": TIME, "updated_at": TIME,
+     "unlock_at": NULL, "locked": BOOL, "hidden": BOOL, "lock_at": NULL, "hidden_for_user": BOOL,
+     "thumbnail_url": nullable(URL), "modified_at": TIME, "mime_class": STR, "media_entry_id": NULL,
+     "category": STR, "locked_for_user": BOOL, "visibility_level": STR},
+    description="attachment_json (lib/api/v1/attachment.rb)")
+UPLOAD_PREFLIGHT = obj({"upload_url": URL, "upload_params": obj({"filename": STR, "content_type": STR}),
+                        "file_param": const("file")},
+                       description="step 1 of the file upload (local storage flavour)")
+SCHEMAS: dict[str, Schema] = {"Attachment": ATTACHMENT, "UploadPreflight": UPLOAD_PREFLIGHT}
+
+ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
+    ("POST", "/files_api/{token}"): RouteDoc(
+        "Upload a file (step 2: the bytes)", "file upload step 2 (local storage)", _TAG, "Attachment",
+        body_kind="multipart", auth=False, status=201, headers=("Location",),
+        errors=("message", "not_found"),
+        description="multipart/form-data: the upload_params of step 1, then `file` last; no token. "
+                    "Location points at create_success."),
+    ("GET", "/api/v1/files/{file_id}/create_success"): RouteDoc(
+        "Confirm an upload (step 3)", "FilesController#api_create_success", _TAG, "Attachment",
+        query=(P("uuid", STR, "the attachment's uuid, from the Location of step 2"),),
+        errors=("unauthorized", "not_found")),
+    ("POST", "/api/v1/files/{file_id}/create_success"): RouteDoc(
+        "Confirm an upload (step 3, POST)", "FilesController#api_create_success", _TAG, "Attachment",
+        query=(P("uuid", STR),), body=(P("uuid", STR),), errors=("unauthorized", "not_found")),
+    ("GET", "/api/v1/files/{file_id}"): RouteDoc(
+        "Get file", "FilesController#api_show", _TAG, "Attachment", errors=("unauthorized", "not_found")),
+    ("GET", "/files/{file_id}/download"): RouteDoc(
+        "Download a file's bytes", "FilesController#show (download)", _TAG,
+        {"type": "string", "description": "the bytes, with the file's content type"}, auth=False,
+        media="*/*", headers=("Content-Disposition",),
+        query=(P("verifier", STR, "the attachment's uuid", required=True), P("download_frd", enum("1"))),
+        errors=("not_found",), description="The uploaded bytes with their content type."),
+}

@@ -18,6 +18,9 @@ from typing import Any
 from aiohttp import web
 
 from .. import html
+from ..openapi_docs import BOOLISH, SEARCH_TERM, USER_INCLUDE, USER_REF, P, RouteDoc, array_of
+from ..openapi_schemas import (ANY, BOOL, ID, INT, NULL, STR, TIME, URL, Schema, arr, const, enum, nullable, obj,
+                               ref, with_context)
 from ..responses import params_of, render
 from ..store import Store
 from ..store.groups import GroupInput
@@ -234,3 +237,130 @@ async def permissions(request: web.Request) -> web.Response:
     wanted = str_list(params_of(request).get("permissions"))
     return render(request, {name: name in rights for name in wanted})
 
+
+# -- the OpenAPI document: this area's routes and bodies (mockcanvas.openapi_docs) -------------
+TAGS = {"Groups": "GroupsController"}
+_TAG = "Groups"
+GROUP_INCLUDE = P("include[]", arr(enum(*GROUP_INCLUDES)), "extra keys of each group")
+GROUP_FIELDS = (
+    P("name", {"type": "string", "maxLength": 255}, "missing: a random 40-character name; blank: 400"),
+    P("description", STR),
+    P("is_public", BOOLISH, "communities only; may only go false -> true"),
+    P("join_level", enum("parent_context_auto_join", "parent_context_request", "invitation_only"),
+      "not validated by Canvas: any value is saved"),
+    P("storage_quota_mb", INT, "ignored without manage_storage_quotas"),
+    P("max_membership", {"type": ["integer", "null"]}, "greater than 1, or null for no limit"),
+    P("sis_group_id", STR, "needs manage_sis"),
+)
+
+USER_DISPLAY = obj({"id": ID, "anonymous_id": STR, "display_name": STR, "avatar_image_url": URL,
+                    "html_url": URL, "pronouns": nullable(STR)},
+                   description="user_display_json (a group's leader)")
+TAB = obj({"id": STR, "html_url": STR, "full_url": URL, "position": INT, "visibility": STR,
+           "label": STR, "type": STR})
+CATEGORY_ROLE = nullable(enum("student_organized", "communities", "imported", "uncategorized"))
+GROUP = with_context(obj(
+    {
+        "id": ID, "name": STR, "created_at": TIME, "max_membership": nullable(INT), "is_public": BOOL,
+        "join_level": {"type": "string", "description": "not validated: any value is saved and echoed"},
+        "group_category_id": nullable(ID), "description": nullable(STR), "members_count": INT,
+        "storage_quota_mb": INT, "context_type": enum("Course", "Account"), "avatar_url": nullable(URL),
+        "leader": nullable(ref("UserDisplay")), "has_submission": BOOL, "concluded": BOOL,
+        "non_collaborative": BOOL,
+    },
+    {
+        "role": CATEGORY_ROLE,                       # only when the group has a category
+        "sis_group_id": nullable(STR),               # read_sis / manage_sis
+        "sis_import_id": nullable(INT),              # manage_sis
+        "users": arr(ref("User")),                   # include[]=users
+        "group_category": nullable(ref("GroupCategory")),
+        "permissions": obj({"create_discussion_topic": BOOL, "join": BOOL, "create_announcement": BOOL}),
+        "is_favorite": BOOL,                         # include[]=favorites
+        "html_url": URL, "tabs": arr(ref("Tab")), "can_access": BOOL, "can_message": BOOL,
+    },
+    description="group_json (lib/api/v1/group.rb)"))
+PERMISSIONS = {"type": "object", "additionalProperties": BOOL,
+               "description": "each asked permission name -> whether the caller has it"}
+STREAM_ITEM = obj(
+    {"id": ID, "title": STR, "message": STR, "type": STR, "read_state": BOOL, "context_type": const("Group"),
+     "group_id": ID, "created_at": TIME, "updated_at": TIME, "html_url": URL},
+    {"total_root_discussion_entries": INT, "require_initial_post": BOOL, "user_has_posted": NULL,
+     "root_discussion_entries": arr(ANY), "discussion_topic_id": ID, "announcement_id": ID,
+     "notification_category": nullable(STR)},
+    description="a stream item (lib/api/v1/stream_item.rb), seeded items only")
+STREAM_SUMMARY = obj({"type": STR, "unread_count": INT, "count": INT, "notification_category": nullable(STR)})
+SCHEMAS: dict[str, Schema] = {
+    "UserDisplay": USER_DISPLAY, "Tab": TAB, "Group": GROUP, "Permissions": PERMISSIONS,
+    "StreamItem": STREAM_ITEM, "StreamSummaryItem": STREAM_SUMMARY, "PreviewHtml": obj({"html": STR}),
+}
+
+ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
+    ("GET", "/api/v1/users/self/groups"): RouteDoc(
+        "List your groups", "GroupsController#index", _TAG, array_of("Group"), paginated="bookmark",
+        query=(P("context_type", enum("Account", "Course"), "only groups in this kind of context"),
+               GROUP_INCLUDE)),
+    ("GET", "/api/v1/courses/{course_id}/groups"): RouteDoc(
+        "List the groups of a course", "GroupsController#context_index", _TAG, array_of("Group"),
+        paginated="pages",
+        query=(P("only_own_groups", BOOLISH), P("filter", STR, "substring of a group's or member's name"),
+               GROUP_INCLUDE),
+        errors=("unauthorized", "not_found")),
+    ("GET", "/api/v1/accounts/{account_id}/groups"): RouteDoc(
+        "List the groups of an account", "GroupsController#context_index", _TAG, array_of("Group"),
+        paginated="pages", query=(P("only_own_groups", BOOLISH), P("filter", STR), GROUP_INCLUDE),
+        errors=("unauthorized", "not_found")),
+    ("GET", "/api/v1/groups/{group_id}"): RouteDoc(
+        "Get a single group", "GroupsController#show", _TAG, "Group", query=(GROUP_INCLUDE,),
+        errors=("unauthorized", "not_found")),
+    ("POST", "/api/v1/groups"): RouteDoc(
+        "Create a community group", "GroupsController#create", _TAG, "Group", body=GROUP_FIELDS,
+        errors=("unauthorized", "sis", "validation"),
+        description="In the root account's Communities category; the creator joins as moderator. The "
+                    "answer includes users, group_category and permissions. `group[...]` fields work too."),
+    ("POST", "/api/v1/group_categories/{group_category_id}/groups"): RouteDoc(
+        "Create a group in a category", "GroupsController#create", _TAG, "Group", body=GROUP_FIELDS,
+        errors=("unauthorized", "sis", "validation", "not_found"),
+        description="Needs manage_groups_add on the category's context; unknown categories give the "
+                    "standard 404 body."),
+    ("PUT", "/api/v1/groups/{group_id}"): RouteDoc(
+        "Edit a group", "GroupsController#update", _TAG, "Group",
+        body=GROUP_FIELDS + (
+            P("avatar_id", INT, "an image uploaded to the group; any other id clears the avatar"),
+            P("members[]", arr(USER_REF), "replaces the members (users of the group's context)"),
+            P("leader[id]", ID, "a current member (else 400 {}); a blank `leader` clears it"),
+            P("override_sis_stickiness", BOOLISH)),
+        errors=("unauthorized", "sis", "validation", "empty", "not_found")),
+    ("DELETE", "/api/v1/groups/{group_id}"): RouteDoc(
+        "Delete a group", "GroupsController#destroy", _TAG, "Group", body_kind="none",
+        errors=("unauthorized", "not_found"), description="Soft delete; the answer is the group as it was."),
+    ("POST", "/api/v1/groups/{group_id}/invite"): RouteDoc(
+        "Invite others to a group", "GroupsController#invite", _TAG, array_of("GroupMembership"),
+        body=(P("invitees[]", arr(STR, minItems=1), "e-mail addresses or login ids", required=True),),
+        errors=("unauthorized", "missing", "not_found")),
+    ("GET", "/api/v1/groups/{group_id}/users"): RouteDoc(
+        "List group's users", "GroupsController#users", _TAG, array_of("GroupUser"), paginated="pages",
+        query=(SEARCH_TERM, P("include[]", arr(enum(*USER_INCLUDE, "active_status", "group_submissions"))),
+               P("exclude_inactive", BOOLISH)),
+        errors=("unauthorized", "search_term", "not_found")),
+    ("POST", "/api/v1/groups/{group_id}/files"): RouteDoc(
+        "Upload a file (step 1: preflight)", "GroupsController#create_file", _TAG, "UploadPreflight",
+        body=(P("name", STR, "the file name (or `filename`); required"), P("filename", STR),
+              P("size", {"type": "integer", "minimum": 0}), P("content_type", STR),
+              P("parent_folder_path", STR), P("parent_folder_id", STR), P("folder", STR, "deprecated"),
+              P("on_duplicate", enum("overwrite", "rename")),
+              P("url", STR, "upload by URL: refused by the mock")),
+        errors=("unauthorized", "message", "missing", "not_found")),
+    ("POST", "/api/v1/groups/{group_id}/preview_html"): RouteDoc(
+        "Preview processed html", "GroupsController#preview_html", _TAG, "PreviewHtml",
+        body=(P("html", STR),), errors=("unauthorized", "not_found")),
+    ("GET", "/api/v1/groups/{group_id}/activity_stream"): RouteDoc(
+        "Group activity stream", "GroupsController#activity_stream", _TAG, array_of("StreamItem"),
+        paginated="pages", errors=("unauthorized", "not_found"),
+        description="Seeded items only; 21 per page by default."),
+    ("GET", "/api/v1/groups/{group_id}/activity_stream/summary"): RouteDoc(
+        "Group activity stream summary", "GroupsController#activity_stream_summary", _TAG,
+        array_of("StreamSummaryItem"), errors=("unauthorized", "not_found")),
+    ("GET", "/api/v1/groups/{group_id}/permissions"): RouteDoc(
+        "Permissions", "GroupsController#permissions", _TAG, "Permissions",
+        query=(P("permissions[]", arr(STR), "permission names to check"),), errors=("unauthorized", "not_found")),
+}

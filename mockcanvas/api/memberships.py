@@ -13,6 +13,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..errors import ParameterMissing
+from ..openapi_docs import BOOLISH, USER_REF, P, RouteDoc, array_of, id_or
+from ..openapi_schemas import BOOL, ID, INT, STR, TIME, Schema, arr, enum, nullable, obj
 from ..pagination import paginate
 from ..responses import params_of, render
 from ..store.records import Group, GroupMembership
@@ -88,3 +90,49 @@ async def destroy(request: web.Request) -> web.Response:
     m = _membership(request, group)
     store_of(request).memberships.leave_or_remove(current_user(request), m)
     return render(request, {"ok": True})
+
+
+# -- the OpenAPI document: this area's routes and bodies (mockcanvas.openapi_docs) -------------
+TAGS = {"Group Memberships": "GroupMembershipsController"}
+_TAG = "Group Memberships"
+PATH_PARAMS: dict[str, Schema] = {"membership_id": id_or(words=("self",))}
+MEMBERSHIP_UPDATE = (
+    P("workflow_state", enum("accepted"), "only accepted is taken; other values are dropped"),
+    P("moderator", BOOLISH, "Rails boolean cast"),
+)
+MEMBERSHIP_ERRORS = ("unauthorized", "not_found")
+MEMBERSHIP = obj(
+    {"id": ID, "group_id": ID, "user_id": ID, "workflow_state": enum("accepted", "invited", "requested", "deleted"),
+     "moderator": BOOL, "created_at": TIME},
+    {"just_created": BOOL, "sis_group_id": nullable(STR), "sis_import_id": nullable(INT)},
+    description="group_membership_json; just_created only in the create answer")
+SCHEMAS: dict[str, Schema] = {"GroupMembership": MEMBERSHIP}
+
+ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
+    ("GET", "/api/v1/groups/{group_id}/memberships"): RouteDoc(
+        "List group memberships", "GroupMembershipsController#index", _TAG, array_of("GroupMembership"),
+        paginated="pages", query=(P("filter_states[]", arr(enum("accepted", "invited", "requested"))),),
+        errors=("unauthorized", "not_found")),
+    ("GET", "/api/v1/groups/{group_id}/memberships/{membership_id}"): RouteDoc(
+        "Get a single group membership", "GroupMembershipsController#show", _TAG, "GroupMembership",
+        errors=MEMBERSHIP_ERRORS),
+    ("GET", "/api/v1/groups/{group_id}/users/{user_id}"): RouteDoc(
+        "Get a single group membership (by user)", "GroupMembershipsController#show", _TAG, "GroupMembership",
+        errors=MEMBERSHIP_ERRORS),
+    ("POST", "/api/v1/groups/{group_id}/memberships"): RouteDoc(
+        "Create a membership", "GroupMembershipsController#create", _TAG, "GroupMembership",
+        body=(P("user_id", USER_REF, "the user to add (`self` to join)", required=True),),
+        errors=("unauthorized", "missing", "validation", "not_found")),
+    ("PUT", "/api/v1/groups/{group_id}/memberships/{membership_id}"): RouteDoc(
+        "Update a membership", "GroupMembershipsController#update", _TAG, "GroupMembership",
+        body=MEMBERSHIP_UPDATE, errors=MEMBERSHIP_ERRORS),
+    ("PUT", "/api/v1/groups/{group_id}/users/{user_id}"): RouteDoc(
+        "Update a membership (by user)", "GroupMembershipsController#update", _TAG, "GroupMembership",
+        body=MEMBERSHIP_UPDATE, errors=MEMBERSHIP_ERRORS),
+    ("DELETE", "/api/v1/groups/{group_id}/memberships/{membership_id}"): RouteDoc(
+        "Leave a group", "GroupMembershipsController#destroy", _TAG, "Ok", body_kind="none",
+        errors=MEMBERSHIP_ERRORS),
+    ("DELETE", "/api/v1/groups/{group_id}/users/{user_id}"): RouteDoc(
+        "Leave a group (by user)", "GroupMembershipsController#destroy", _TAG, "Ok", body_kind="none",
+        errors=MEMBERSHIP_ERRORS),
+}

@@ -11,6 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
+from ..openapi_docs import PEOPLE_TAG, P, RouteDoc, array_of
+from ..openapi_schemas import BOOL, ID, INT, NULL, STR, TIME, Schema, arr, enum, nullable, obj, ref
 from ..responses import params_of
 from ..views.sections import section_json
 from ..views.users import user_json
@@ -43,3 +45,19 @@ async def course_sections(request: web.Request) -> web.Response:
         return data
 
     return paged(request, store.people.sections(course.id), one)
+
+
+# -- the OpenAPI document: this area's routes and bodies (mockcanvas.openapi_docs) -------------
+SECTION = obj(
+    {"id": ID, "course_id": ID, "name": STR, "start_at": NULL, "end_at": NULL, "created_at": TIME,
+     "restrict_enrollments_to_section_dates": BOOL, "nonxlist_course_id": NULL},
+    {"sis_section_id": nullable(STR), "sis_course_id": nullable(STR), "integration_id": NULL,
+     "sis_import_id": NULL, "students": nullable(arr(ref("User"))), "total_students": INT},
+    description="section_json (lib/api/v1/section.rb); students/total_students by include[]")
+SCHEMAS: dict[str, Schema] = {"Section": SECTION}
+
+ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
+    ("GET", "/api/v1/courses/{course_id}/sections"): RouteDoc(
+        "List course sections", "SectionsController#index", PEOPLE_TAG, array_of("Section"), paginated="pages",
+        query=(P("include[]", arr(enum("students", "total_students"))),), errors=("unauthorized", "not_found")),
+}

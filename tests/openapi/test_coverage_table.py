@@ -1,6 +1,7 @@
-"""docs/coverage.md stays true without running the suite: it lists every seed route, and its mock
-route and "implemented" columns match the router; the seed list matches the seed documents when
-they are at hand; the limitation phrases still exist in README; the route log plugin records."""
+"""docs/coverage.md stays true without running the suite: it lists every route of the router (``.json``
+twins left out) under the area that serves it, every seed route beside the mock route that implements
+it or among the ones not implemented; the seed list matches the seed documents when they are at hand;
+the limitation phrases still exist in README; the route log plugin records."""
 
 from __future__ import annotations
 
@@ -18,37 +19,66 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS_DIR = Path(os.environ.get("MOCKCANVAS_SEEDS_DIR", ROOT.parent / "shared" / "seeds"))
 
 
-def table_rows() -> dict[str, list[str]]:
-    """Seed route -> the cells of its row in docs/coverage.md."""
-    text = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8").split("## Other routes", 1)[0]
-    rows = {}
+STALE = "docs/coverage.md is stale: python -m mockcanvas.coverage --run-tests"
+
+
+def sections(text: str | None = None) -> dict[str, list[list[str]]]:
+    """Heading of each ``## `` section of docs/coverage.md -> the cells of its table rows."""
+    if text is None:
+        text = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
+    out: dict[str, list[list[str]]] = {}
+    current = None
     for line in text.splitlines():
-        m = re.match(r"^\| `((?:GET|POST|PUT|DELETE) /api/v1/[^`]*)` \|(.*)\|$", line)
-        if m:
-            rows[m.group(1)] = [c.strip() for c in re.split(r"(?<!\\)\|", m.group(2))]
-    return rows
+        if line.startswith("## "):
+            current = out.setdefault(line[3:].strip(), [])
+        elif current is not None and line.startswith("| `"):
+            current.append([c.strip() for c in re.split(r"(?<!\\)\|", line.strip()[1:-1])])
+    return out
+
+
+def test_every_route_is_listed_under_its_area():
+    found = sections()
+    areas = coverage.route_areas()
+    listed = {}
+    for heading, rows in found.items():
+        if heading == "Seed routes not implemented":
+            continue
+        for row in rows:
+            method, template = row[0].strip("`").split(" ", 1)
+            assert (method, template) not in listed, f"{method} {template} is listed twice"
+            listed[(method, template)] = heading
+    assert set(listed) == set(areas), STALE
+    for route, module in areas.items():
+        assert listed[route] == module.rsplit(".", 1)[-1], f"{route}: listed under the wrong area; {STALE}"
 
 
 def test_the_table_lists_every_seed_route_as_the_router_has_it():
     seeds = coverage.seed_routes()
     assert len(seeds) == 35 and len({s.key for s in seeds}) == 35
-    rows = table_rows()
-    assert set(rows) == {s.key for s in seeds}, "docs/coverage.md is stale: python -m mockcanvas.coverage --run-tests"
+    found = sections()
+    beside = {row[1].strip("`"): row for heading, rows in found.items() if heading != "Seed routes not implemented"
+              for row in rows if row[1] != "—"}
+    missing = {row[0].strip("`"): row for row in found.get("Seed routes not implemented", [])}
+    assert set(beside) | set(missing) == {s.key for s in seeds} and not set(beside) & set(missing), STALE
     implemented = set(coverage.implemented_routes())
     for s in seeds:
-        document, mock_route, is_impl = rows[s.key][:3]
-        assert document == s.document
-        want = (s.method, s.template) in implemented
-        assert is_impl == ("yes" if want else "**no**"), f"{s.key}: implemented column is stale"
-        assert mock_route == (f"`{s.method} {s.template}`" if want else "—"), f"{s.key}: mock route is stale"
+        if (s.method, s.template) in implemented:
+            row = beside.get(s.key)
+            assert row is not None, f"{s.key}: implemented, but listed as not; {STALE}"
+            assert row[0] == f"`{s.method} {s.template}`" and row[2] == s.document, f"{s.key}: {STALE}"
+        else:
+            assert s.key in missing, f"{s.key}: not implemented, but listed beside a mock route; {STALE}"
+            assert missing[s.key][1] == s.document
 
 
-def test_the_other_routes_section_matches_the_router():
-    text = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
-    section = text.split("## Other routes of the mock", 1)[1]
-    listed = set(re.findall(r"^\| `([A-Z]+) ([^`]+)` \|", section, flags=re.MULTILINE))
-    seeds = {(s.method, s.template) for s in coverage.seed_routes()}
-    assert listed == set(coverage.implemented_routes()) - seeds
+def test_json_twins_count_for_their_route():
+    log = {"GET /api/v1/groups/{group_id}": {"calls": 2, "statuses": {"200": 2}, "modules": ["a.py"]},
+           "GET /api/v1/groups/{group_id}.json": {"calls": 1, "statuses": {"404": 1}, "modules": ["b.py"]},
+           "GET /__mockcanvas__/openapi.json": {"calls": 1, "statuses": {"200": 1}, "modules": ["c.py"]}}
+    folded = coverage._fold_twins(log, {("GET", "/api/v1/groups/{group_id}"), ("GET", "/__mockcanvas__/openapi.json")})
+    assert folded == {"GET /api/v1/groups/{group_id}": {"calls": 3, "statuses": {"200": 2, "404": 1},
+                                                        "modules": ["a.py", "b.py"]},
+                      "GET /__mockcanvas__/openapi.json": log["GET /__mockcanvas__/openapi.json"]}
 
 
 @pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="the seed documents are not at hand")
@@ -77,11 +107,14 @@ def test_the_table_builds_from_a_route_log(tmp_path):
     (tmp_path / "log.json").write_text(json.dumps(log))
     assert coverage.main(["--route-log", str(tmp_path / "log.json"), "--output", str(out)]) == 0
     text = out.read_text()
-    assert "| `GET /api/v1/groups/:group_id` | canvas-groups-api.txt | `GET /api/v1/groups/{group_id}` | yes | " \
+    assert "| `GET /api/v1/groups/{group_id}` | `GET /api/v1/groups/:group_id` | canvas-groups-api.txt | " \
            "yes: 3 calls (200×2, 404×1), 1 module(s) |" in text
-    assert "| `DELETE /api/v1/groups/:group_id` | canvas-groups-api.txt | `DELETE /api/v1/groups/{group_id}` | yes " \
+    assert "| `DELETE /api/v1/groups/{group_id}` | `DELETE /api/v1/groups/:group_id` | canvas-groups-api.txt " \
            "| **no** |" in text
     assert "1 called by the tests" in text
+    groups = sections(text)["groups"]
+    assert ["`GET /api/v1/groups/{group_id}`", "`GET /api/v1/groups/:group_id`", "canvas-groups-api.txt",
+            "yes: 3 calls (200×2, 404×1), 1 module(s)", "—"] in groups
 
 
 def test_the_route_log_plugin_records_routes(pytester, monkeypatch):

@@ -4,8 +4,8 @@ Each scenario calls a group of routes of the default world as teacher, student, 
 successes and failures, through ``Checker`` (tests/openapi/conftest.py): the status must be the one
 expected, documented for the route, and the JSON body must validate against the documented schema,
 whose objects are closed where the view's keys are fixed. So a view that changes its keys, or a
-route that answers a status nobody documented, fails here until ``mockcanvas/openapi_schemas.py``
-/ ``openapi_routes.py`` follow. ``test_every_route_is_checked`` runs every scenario and requires a
+route that answers a status nobody documented, fails here until the route's docs (``ROUTE_DOCS`` and
+``SCHEMAS`` of its ``mockcanvas/api/<area>.py``, or ``mockcanvas/openapi_schemas.py``) follow. ``test_every_route_is_checked`` runs every scenario and requires a
 checked success for each route of the router.
 """
 

@@ -1,5 +1,6 @@
-"""The OpenAPI document: valid OpenAPI 3.1, generated from the router (every route, nothing else),
-the same from the CLI as from ``GET /__mockcanvas__/openapi.json``."""
+"""The OpenAPI document: valid OpenAPI 3.1, generated from the router (every route, nothing else,
+the ``.json`` twins of routes left out) and the ``ROUTE_DOCS`` of the areas, the same from the CLI as
+from ``GET /__mockcanvas__/openapi.json``."""
 
 from __future__ import annotations
 
@@ -18,13 +19,17 @@ from openapi_spec_validator import OpenAPIV31SpecValidator
 from mockcanvas import create_app, load_world
 from mockcanvas.api import ROUTE_TABLES, control
 from mockcanvas.cli import main
+from mockcanvas.areas import modules
 from mockcanvas.openapi import (
     OpenAPIDriftError,
     build_openapi,
+    collect,
     default_document,
+    doc_modules,
+    route_docs,
     router_routes,
 )
-from mockcanvas.openapi_routes import CONTROL_TAG, ROUTES
+from mockcanvas.openapi_docs import CONTROL_TAG, RouteDoc, default_path_param, path_param
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,9 +50,13 @@ def test_every_route_of_the_router_is_documented_and_nothing_else():
     app = create_app(load_world())
     doc = build_openapi(app.router)
     assert set(operations(doc)) == set(router_routes(app.router))
-    # aiohttp's automatic HEAD routes are the only ones left out
+    # aiohttp's automatic HEAD routes and the .json twins of routes are the only ones left out
+    everything = router_routes(app.router, json_twins=True)
+    twins = [(m, t) for m, t in everything if t.endswith(".json") and (m, t[:-5]) in everything]
+    assert set(everything) - set(twins) == set(operations(doc))
+    assert ("GET", "/__mockcanvas__/openapi.json") in operations(doc)  # a .json route without a twin stays
     heads = {(r.method, r.resource.canonical) for r in app.router.routes() if r.method == "HEAD"}
-    assert all(("GET", t) in set(router_routes(app.router)) for _, t in heads)
+    assert all(("GET", t) in set(everything) for _, t in heads)
     ids = [op["operationId"] for op in operations(doc).values()]
     assert len(ids) == len(set(ids))
 
@@ -69,10 +78,74 @@ def test_the_router_and_the_table_cannot_drift():
         build_openapi(partial.router)
 
 
+def test_json_twins_are_left_out():
+    """Canvas answers ``/api/v1/groups/1.json`` as ``/api/v1/groups/1``: a twin needs no entry and
+    the document lists the unsuffixed route once (and says so)."""
+    app = create_app(load_world())
+
+    async def handler(request):  # pragma: no cover - never called
+        return web.json_response({})
+
+    app.router.add_get("/api/v1/groups/{group_id}/permissions.json", handler)
+    app.router.add_post("/api/v1/groups.json", handler)
+    doc = build_openapi(app.router)
+    assert set(operations(doc)) == set(router_routes(app.router))
+    assert not [t for t in doc["paths"] if t.endswith(".json") and t.startswith("/api/")]
+    assert ("GET", "/api/v1/groups/{group_id}/permissions.json") in router_routes(app.router, json_twins=True)
+    assert "`.json`" in doc["info"]["description"]
+    # a .json route of its own (no unsuffixed twin) still needs its entry
+    app.router.add_get("/api/v1/only_json.json", handler)
+    with pytest.raises(OpenAPIDriftError, match=r"no entry for router route GET /api/v1/only_json\.json"):
+        build_openapi(app.router)
+
+
+def test_every_area_documents_its_own_routes():
+    """Each route table's module holds the ROUTE_DOCS of exactly its routes; nothing is central."""
+    mods = doc_modules()
+    assert mods[:len(modules("api"))] == modules("api") and control in mods
+    for table in ROUTE_TABLES:
+        module = sys.modules[next(iter(table)).handler.__module__]
+        assert module in mods
+        app = web.Application()
+        app.add_routes(table)
+        assert set(module.ROUTE_DOCS) == set(router_routes(app.router)), module.__name__
+        assert all(isinstance(d, RouteDoc) for d in module.ROUTE_DOCS.values())
+
+
+def test_an_area_brings_its_docs_schemas_tags_and_path_params():
+    """What a new area adds lives in its module; the shared modules stay untouched."""
+    import types
+
+    area = types.ModuleType("mockcanvas.api.widgets")
+    area.TAGS = {"Widgets": "WidgetsController"}
+    area.SCHEMAS = {"Widget": {"type": "object"}}
+    area.PATH_PARAMS = {"slug": {"type": "string"}}
+    area.ROUTE_DOCS = {
+        ("GET", "/api/v1/widgets/{widget_id}"): RouteDoc("Show", "WidgetsController#show", "Widgets", "Widget"),
+        ("GET", "/api/v1/widgets/by_slug/{slug}"): RouteDoc("By slug", "WidgetsController#show", "Widgets",
+                                                           "Widget"),
+    }
+    docs = collect([*doc_modules(), area])
+    assert docs.schemas["Widget"] == {"type": "object"} and docs.tags["Widgets"] == "WidgetsController"
+    assert docs.owners[("GET", "/api/v1/widgets/{widget_id}")] is area
+    assert path_param("slug", area.PATH_PARAMS) == {"type": "string"}
+    # a new {something_id} defaults to an integer id or its sis_something_id: form
+    assert path_param("widget_id") == default_path_param("widget_id")
+    assert {"type": "string", "pattern": "^sis_widget_id:[^/?#%]+$"} in path_param("widget_id")["anyOf"]
+    assert path_param("slug") is None
+    with pytest.raises(OpenAPIDriftError, match="documented twice"):
+        collect([*doc_modules(), area, area])
+    clash = types.ModuleType("clash")
+    clash.SCHEMAS = {"Group": {"type": "string"}}
+    with pytest.raises(OpenAPIDriftError, match="schema Group is defined twice"):
+        collect([*doc_modules(), clash])
+
+
 def test_operations_describe_auth_paging_and_errors():
     ops = operations(document())
+    docs = route_docs()
     for (method, template), op in ops.items():
-        doc = ROUTES[(method, template)]
+        doc = docs[(method, template)]
         assert op["tags"] == [doc.tag] and op["summary"] and op["x-canvas-action"]
         if template.startswith("/__mockcanvas__/"):
             assert op["tags"] == [CONTROL_TAG] and op["security"] == []
