@@ -6,6 +6,11 @@ handler.
 Errors raised by the store become Canvas's bodies here and nowhere else. Unknown ``/api/v1``
 routes and unexpected exceptions are answered as Canvas would (404 / 500 bodies) and remembered in
 ``app[PROBLEMS]`` so that the pytest plugin can fail the test that caused them.
+
+Canvas's HTTP around the handlers (docs/canvas-http.md): every ``/api/v1`` route also answers with
+a ``.json`` suffix, as lib/api_route_set.rb draws it (:func:`add_canvas_routes`); every answer but
+the control plane's carries the headers Canvas puts on every answer (:func:`_canvas_headers`); and
+``GET /`` and ``GET /login`` answer as Canvas's do (``mockcanvas.api.root``).
 """
 
 from __future__ import annotations
@@ -15,15 +20,20 @@ import functools
 import logging
 import os
 import random
+import re
+import sys
 import traceback
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Awaitable, Callable
 
 from aiohttp import web
+from multidict import istr
 
 from . import errors as E
 from .api import ROUTE_TABLES
 from .api._params import read_params
+from .api.root import PAGES
 from .auth import authenticate_token, token_of
 from .events import SOURCE, RequestSource
 from .keys import DELIVERY, PARAMS, PROBLEMS, REAL_USER, REQUEST_ID, SETTINGS, STORE, USER
@@ -35,6 +45,11 @@ from .store.records import User
 
 log = logging.getLogger("mockcanvas")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+API_PREFIX = "/api/v1/"
+CONTROL_PREFIX = "/__mockcanvas__/"
+JSON_SUFFIX = ".json"
+
+
 def _record(request: web.Request, kind: str, detail: str) -> None:
     settings = request.app[SETTINGS]
     if settings.record_problems:
@@ -44,9 +59,12 @@ def _record(request: web.Request, kind: str, detail: str) -> None:
 
 def _error_response(request: web.Request, err: E.CanvasError) -> web.Response:
     status = err.status
-    if isinstance(err, E.Unauthorized):
-        status = request.app[SETTINGS].auth_error_status
     headers = {"WWW-Authenticate": E.WWW_AUTHENTICATE} if err.www_authenticate else None
+    if isinstance(err, (E.Unauthorized, E.Unauthenticated)):
+        if isinstance(err, E.Unauthorized):
+            status = request.app[SETTINGS].auth_error_status
+        # render_unauthorized_action ends with set_no_cache_headers (application_controller.rb)
+        headers = {**(headers or {}), **_NO_STORE}
     return render(request, err.body(), status=status, headers=headers)
 
 
@@ -68,6 +86,172 @@ def new_request_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+def new_session_id() -> str:
+    """X-Session-Id of a request without a token: a new Rails session's id (32 hex digits)."""
+    return "%032x" % _ids.getrandbits(128)
+
+
+# -- the headers of every Canvas answer (docs/canvas-http.md) ---------------------------------------
+# Everything constant is built once; per request there is a session id, X-Canvas-Meta (a few string
+# concatenations) and a dict lookup for the CSP of the request's host.
+# config/application.rb: Rails' default_headers without X-Frame-Options and with Canvas's
+# Referrer-Policy; Vary from Rack::Deflater (config.middleware.use, on by default), which marks
+# every answer with a body whether or not it compresses it.
+# Header names are multidict's istr: CIMultiDict takes them without folding their case each time.
+_DEFAULT_HEADERS: tuple[tuple[istr, str], ...] = tuple((istr(k), v) for k, v in (
+    ("X-XSS-Protection", "1; mode=block"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Download-Options", "noopen"),
+    ("X-Permitted-Cross-Domain-Policies", "none"),
+    ("Referrer-Policy", "no-referrer-when-downgrade"),
+    ("Vary", "Accept-Encoding"),
+))
+_REQUEST_CONTEXT_ID, _REQUEST_COST, _RATE_LIMIT_REMAINING = (
+    istr("X-Request-Context-Id"), istr("X-Request-Cost"), istr("X-Rate-Limit-Remaining"))
+_USER_ID, _REAL_USER_ID, _SESSION_ID, _CANVAS_META = (
+    istr("X-Canvas-User-Id"), istr("X-Canvas-Real-User-Id"), istr("X-Session-Id"), istr("X-Canvas-Meta"))
+_CACHE_CONTROL, _CSP = istr("Cache-Control"), istr("Content-Security-Policy")
+# Rack::ETag (Rails' stack): a 200 or 201 with a body gets an ETag and this Cache-Control, any other
+# answer "no-cache" (API answers skip cache_buster). The mock sends no ETag (it would hash every body).
+_CACHE_OK = "max-age=0, private, must-revalidate"
+_CACHE_OTHER = "no-cache"
+_NO_STORE = {"Pragma": "no-cache", "Cache-Control": "no-store"}  # set_no_cache_headers
+_GLOBAL_ID_BASE = 10**13  # a global id is shard * 10**13 + local id
+# get_context (application_controller.rb): the path parameter that names @context, in its order
+_CONTEXT_TYPES = (("course_id", "Course"), ("account_id", "Account"), ("group_id", "Group"),
+                  ("user_id", "User"), ("course_section_id", "CourseSection"))
+_ACTION = re.compile(r"([A-Z]\w*(?:::[A-Z]\w*)*)Controller#(\w+)")
+
+
+@dataclass(frozen=True, slots=True)
+class RouteMeta:
+    """What X-Canvas-Meta says of a route: ``store_request_meta``'s controller and action
+    (``o=groups;n=show;``), and which path parameter names its context (``t=Group;i=1;``)."""
+
+    meta: str = ""
+    context_param: str | None = None
+    context_type: str = ""
+    after_actions: bool = True  # whether set_response_headers ran (the CSP header)
+
+
+def _controller_action(doc_action: str) -> str:
+    """``GroupCategoriesController#show`` -> ``o=group_categories;n=show;`` (Rails' params)."""
+    m = _ACTION.match(doc_action)
+    if m is None:
+        return ""
+    controller = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", m.group(1)).replace("::", "/").lower()
+    return f"o={controller};n={m.group(2)};"
+
+
+def _route_meta(method: str, template: str, handler: Callable) -> RouteMeta:
+    """The RouteMeta of a route, from the ``ROUTE_DOCS`` of its handler's module (the area's)."""
+    docs = getattr(sys.modules.get(getattr(handler, "__module__", ""), None), "ROUTE_DOCS", None) or {}
+    doc = docs.get(("GET" if method == "HEAD" else method, template))
+    meta = _controller_action(getattr(doc, "action", "") or "")
+    params = set(re.findall(r"\{(\w+)", template))
+    for param, kind in _CONTEXT_TYPES:
+        if param in params:
+            return RouteMeta(meta, param, kind)
+    return RouteMeta(meta)
+
+
+class CanvasHeaders:
+    """Per app: the RouteMeta of each route, the session id and ``at=`` of each token seen, the
+    process's memory for ``b=``/``m=`` (sampled once) and the CSP of each host."""
+
+    def __init__(self, router: web.UrlDispatcher) -> None:
+        self.routes: dict[object, RouteMeta] = {}
+        for route in router.routes():
+            resource = route.resource
+            if resource is None or resource.canonical.startswith(CONTROL_PREFIX):
+                continue
+            template = resource.canonical
+            if template.endswith(JSON_SUFFIX) and template.startswith(API_PREFIX):
+                template = template[:-len(JSON_SUFFIX)]
+            self.routes[route] = _route_meta(route.method, template, route.handler)
+        self.pages = {path: RouteMeta(page.meta, after_actions=page.after_actions)
+                      for path, page in PAGES.items()}
+        # RequestThrottle#report_on_stats: memory before and after (Canvas.sample_memory, KB), user
+        # and system CPU, database time; X-Request-Cost says 0.0, so do u, y and d
+        kb = _sample_memory()
+        self.stats = f"b={kb};m={kb};u=0.00;y=0.00;d=0.00;"
+        self.tokens: dict[str, tuple[str, str]] = {}
+        self.csp: dict[str, str] = {}
+
+    def token(self, store: Store, token: str) -> tuple[str, str]:
+        """(X-Session-Id, ``at=<the token's global id>;``) of a token that authenticated."""
+        try:
+            return self.tokens[token]
+        except KeyError:
+            pass
+        with store.lock:  # the token's id: its position among the store's tokens (stable per world)
+            position = next((n for n, t in enumerate(store.tokens, 1) if t == token), 0)
+        found = (session_id(token) or new_session_id(), f"at={store.global_id(position)};" if position else "")
+        if len(self.tokens) > 10_000:
+            self.tokens.clear()
+        self.tokens[token] = found
+        return found
+
+    def frame_ancestors(self, host: str) -> str:
+        """set_response_headers: ``frame-ancestors 'self' <the account's hosts>;``."""
+        try:
+            return self.csp[host]
+        except KeyError:
+            if len(self.csp) > 100:
+                self.csp.clear()
+            value = self.csp[host] = f"frame-ancestors 'self' {host};"
+            return value
+
+
+CANVAS: web.AppKey[CanvasHeaders] = web.AppKey("mockcanvas_canvas_headers", CanvasHeaders)
+
+
+def _sample_memory() -> int:
+    """Canvas.sample_memory: the process's size in KB from /proc (0 where there is none)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
+
+
+def _canvas_headers(request: web.Request, resp: web.StreamResponse, path: str, token: str | None,
+                    user: User | None, real: User | None, store: Store) -> None:
+    """The headers Canvas puts on every answer (the control plane's are not Canvas's)."""
+    canvas = request.app[CANVAS]
+    headers = resp.headers
+    status = resp.status
+    headers.setdefault(_REQUEST_COST, "0.0")
+    headers.setdefault(_RATE_LIMIT_REMAINING, "700.0")
+    if user is not None:
+        headers[_USER_ID] = str(store.global_id(user.id))
+        if real is not None:
+            headers[_REAL_USER_ID] = str(store.global_id(real.id))
+        session, at = canvas.token(store, token) if token else (new_session_id(), "")
+    else:
+        session, at = new_session_id(), ""
+    headers[_SESSION_ID] = session
+    route = canvas.routes.get(request.match_info.route)
+    if route is None:
+        route = canvas.pages.get(path)
+    if route is None:  # an unknown route: the exceptions app's action has no controller/action
+        meta = at + canvas.stats
+    else:
+        meta = at + route.meta
+        if route.context_param is not None and status != 404:
+            ref = request.match_info.get(route.context_param, "")
+            if ref.isdecimal() and len(ref) < 20:  # what int() takes, and short (no 500 here)
+                meta += f"t={route.context_type};i={int(ref) % _GLOBAL_ID_BASE};"
+            elif ref == "self" and route.context_type == "User" and user is not None:
+                meta += f"t={route.context_type};i={user.id};"
+        meta += canvas.stats
+    headers[_CANVAS_META] = meta
+    headers.extend(_DEFAULT_HEADERS)
+    headers.setdefault(_CACHE_CONTROL, _CACHE_OK if status == 200 or status == 201 else _CACHE_OTHER)
+    if route is None or route.after_actions:
+        headers[_CSP] = canvas.frame_ancestors(request.host)
+
+
 # -- the middleware --------------------------------------------------------------------------------
 @web.middleware
 async def canvas_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -81,9 +265,9 @@ async def canvas_middleware(request: web.Request, handler: Handler) -> web.Strea
     request[REQUEST_ID] = request_id = new_request_id()
     path = request.path
     store = request.app[STORE]
-    # the effective and the real user as step 3 sets them (USER and REAL_USER are set nowhere
-    # else): read by steps 1 for the journal and the X-Canvas-*-User-Id headers
-    user = real = None
+    # the effective and the real user and the token as step 3 sets them (USER and REAL_USER are
+    # set nowhere else): read by step 1 for the journal and Canvas's headers
+    user = real = token = None
     try:
         try:
             if path.startswith("/api/v1/"):
@@ -131,7 +315,11 @@ async def canvas_middleware(request: web.Request, handler: Handler) -> web.Strea
                 finally:
                     SOURCE.reset(source_token)
             else:
-                resp = await handler(request)
+                page = PAGES.get(path) if request.match_info.http_exception is not None else None
+                if page is not None and request.method in ("GET", "HEAD"):
+                    resp = page.answer(request)  # Canvas's front door (api/root.py)
+                else:
+                    resp = await handler(request)
         # -- 2. errors
         except E.CanvasError as err:
             resp = _error_response(request, err)
@@ -154,27 +342,28 @@ async def canvas_middleware(request: web.Request, handler: Handler) -> web.Strea
         _journal(store, request, path, exc.status, user, real)
         raise
     _journal(store, request, path, resp.status, user, real)
-    headers = resp.headers
-    headers["X-Request-Context-Id"] = request_id
-    if path.startswith("/api/"):
-        headers.setdefault("X-Request-Cost", "0.0")
-        headers.setdefault("X-Rate-Limit-Remaining", "700.0")
-        if user is not None:
-            headers["X-Canvas-User-Id"] = str(store.global_id(user.id))
-            if real is not None:
-                headers["X-Canvas-Real-User-Id"] = str(store.global_id(real.id))
+    resp.headers[_REQUEST_CONTEXT_ID] = request_id
+    if not path.startswith(CONTROL_PREFIX):
+        _canvas_headers(request, resp, path, token, user, real, store)
     return resp
 
 
 def _journal(store: Store, request: web.Request, path: str, status: int, user: User | None,
              real: User | None) -> None:
-    """Every call to a Canvas route, for ``store.requests`` (the control plane is left out)."""
-    if path.startswith("/__mockcanvas__/"):
+    """Every call to a Canvas route, for ``store.requests`` (the control plane is left out). The
+    route of a ``.json`` twin is the route's own template; the root pages' is their path."""
+    if path.startswith(CONTROL_PREFIX):
         return
     resource = request.match_info.route.resource
+    if resource is not None:
+        route = resource.canonical
+        # a .json twin (no API route of its own ends in .json: an id segment cannot)
+        if route.endswith(JSON_SUFFIX) and route.startswith(API_PREFIX):
+            route = route[:-len(JSON_SUFFIX)]
+    else:
+        route = path if path in PAGES and request.method in ("GET", "HEAD") else None
     store.requests.record(
-        method=request.method, path=path, query=request.query_string,
-        route=resource.canonical if resource is not None else None,
+        method=request.method, path=path, query=request.query_string, route=route,
         user_id=user.id if user is not None else None,
         real_user_id=real.id if real is not None else None, status=status)
 
@@ -195,6 +384,8 @@ def _masquerade(request: web.Request, real: User, ref: object) -> User:
     return target
 
 
+# POST here creates a community (its context is the domain's root account)
+_COMMUNITIES = ("/api/v1/groups", "/api/v1/groups" + JSON_SUFFIX)
 # path parameters naming the request's @context, most specific first
 _CONTEXT_PARAMS = (("group_category_id", "group_categories"), ("group_id", "groups"),
                    ("course_id", "courses"), ("account_id", "accounts"))
@@ -206,7 +397,7 @@ def _event_source(request: web.Request, user, token: str | None) -> RequestSourc
         if param in request.match_info:
             context = (table, request.match_info[param])
             break
-    if context is None and request.method == "POST" and request.path.rstrip("/") == "/api/v1/groups":
+    if context is None and request.method == "POST" and request.path.rstrip("/") in _COMMUNITIES:
         context = ("root_account", str(user.account_id))  # a community: the domain's root account
     return RequestSource(
         http_method=request.method,
@@ -221,6 +412,35 @@ def _event_source(request: web.Request, user, token: str | None) -> RequestSourc
         real_user_id=request[REAL_USER].id if request.get(REAL_USER) is not None else None,
         context=context,
     )
+
+
+# -- routes: every API route twice, as Canvas's ApiRouteSet draws it -------------------------------
+# lib/api_route_set.rb (ApiRouteSet::V1#route) draws "/api/v1/<path>" and "/api/v1/<path>.json",
+# with every ":x_id" segment held to ID_REGEX: periods allowed, a trailing ".json" not (so
+# /api/v1/groups/1.json is group 1 through the twin, never group "1.json"). Ruby's \z is Python's \Z.
+ID_REGEX = r"(?:[^/?.]|\.(?!json(?:\Z|[/?])))+"
+_BARE_PARAM = re.compile(r"\{([_a-zA-Z][_a-zA-Z0-9]*)\}")
+
+
+def add_canvas_routes(app: web.Application, tables: Iterable[web.RouteTableDef]) -> None:
+    """Add the route tables; each ``/api/v1/`` route with its ``{param}`` segments held to
+    :data:`ID_REGEX`, plus its ``.json`` twin (same handler, same method).
+
+    The twins are added after every table's own routes: a request for an unsuffixed path meets the
+    routes it met before first (aiohttp tries the routes of a path prefix in order), and two twins
+    of one path still share a resource as their routes do."""
+    twins: list[web.RouteDef] = []
+    for table in tables:
+        own = []
+        for d in table:
+            if isinstance(d, web.RouteDef) and d.path.startswith(API_PREFIX):
+                path = _BARE_PARAM.sub(lambda m: "{%s:%s}" % (m.group(1), ID_REGEX), d.path)
+                d = web.RouteDef(d.method, path, d.handler, d.kwargs)
+                kwargs = {k: v for k, v in d.kwargs.items() if k != "name"}  # a name is the route's
+                twins.append(web.RouteDef(d.method, d.path + JSON_SUFFIX, d.handler, kwargs))
+            own.append(d)
+        app.router.add_routes(own)
+    app.router.add_routes(twins)
 
 
 def create_app(store: Store | None = None, settings: Settings | None = None) -> web.Application:
@@ -242,8 +462,8 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app[DELIVERY] = None
     if settings.live_events_url:
         app.cleanup_ctx.append(_live_event_delivery)
-    for table in ROUTE_TABLES:
-        app.add_routes(table)
+    add_canvas_routes(app, ROUTE_TABLES)
+    app[CANVAS] = CanvasHeaders(app.router)
     return app
 
 
