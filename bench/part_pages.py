@@ -1,7 +1,9 @@
 """Part 4 of the benchmark (``bench/run.py``): the cost of a page as the collection grows.
 
 Page 1 and the last page of a group's memberships with 100, 10,000 and 100,000 members, through aiohttp's
-in-process test client, as a ratio to the smallest group.
+in-process test client, as a ratio to the smallest group; then (4b) page 1 and page 5 of the course
+lists: ``GET /courses`` for a user with 100 and 1,000 enrollments, ``GET /accounts/1/courses`` over
+100 and 10,000 courses.
 """
 
 from __future__ import annotations
@@ -105,5 +107,96 @@ def part_pages(cfg: Config, res: Results, tmp: Path) -> None:
     )
     sec.tables.append((["members", "page 1 (µs)", "last page no.", "last page (µs)", "page 1 / smallest",
                         "last page / smallest"], rows))
+    sec.tables.append((["figure", "measured", "target", "result"], checks))
+    res.sections.append(sec)
+    part_course_pages(cfg, res)
+
+
+# -- part 4b: the course lists (Courses API) ----------------------------------------------------
+COURSE_PAGE = 5  # "a later page": page 5 of 10 (rows 41-50)
+
+
+def courses_for_user(n: int) -> Any:
+    """The default world plus ``n`` available courses in account 1, the outsider (user 20, no
+    enrollment before) a student of each: ``GET /courses`` lists ``n`` courses."""
+    from mockcanvas import load_world
+
+    store = load_world()
+    for k in range(n):
+        c = store.insert("courses", name=f"Bench Course {k:05d}", course_code=f"B{k}", account_id=1,
+                         root_account_id=1)
+        store.insert("enrollments", user_id=20, course_id=c.id, course_section_id=1)
+    return store
+
+
+def courses_in_account(n: int) -> Any:
+    """The default world plus ``n`` courses in the root account (``GET /accounts/1/courses``)."""
+    from mockcanvas import load_world
+
+    store = load_world()
+    for k in range(n):
+        store.insert("courses", name=f"Bench Course {k:05d}", course_code=f"B{k}", account_id=1, root_account_id=1)
+    return store
+
+
+async def time_course_pages(worlds: dict[tuple[str, int], Any], rounds: int) -> dict[tuple[str, int], dict[str, float]]:
+    """Page 1 and page 5 (per_page=10) of each world's list, sizes interleaved, medians of CPU time."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from mockcanvas import create_app
+
+    paths = {"user": ("/api/v1/courses", "outsider-token"), "account": ("/api/v1/accounts/1/courses", "admin-token")}
+    async with contextlib.AsyncExitStack() as stack:
+        targets = []
+        for (kind, n), store in worlds.items():
+            client = await stack.enter_async_context(TestClient(TestServer(create_app(store))))
+            path, token = paths[kind]
+            for key, page in (("page1", 1), ("later", COURSE_PAGE)):
+                targets.append(((kind, n), key, client, f"{path}?per_page=10&page={page}",
+                                {"Authorization": f"Bearer {token}"}))
+        samples: dict[tuple[Any, str], list[float]] = {(w, key): [] for w, key, *_ in targets}
+        for rnd in range(rounds + 5):
+            for w, key, client, path, headers in targets:
+                t0 = time.process_time()
+                r = await client.get(path, headers=headers)
+                body = await r.read()
+                spent = time.process_time() - t0
+                assert r.status == 200 and body.startswith(b"[{"), (path, r.status, body[:100])
+                if rnd >= 5:
+                    samples[w, key].append(spent)
+    return {w: {"page1": median(samples[w, "page1"]), "later": median(samples[w, "later"])} for w in worlds}
+
+
+def part_course_pages(cfg: Config, res: Results) -> None:
+    log("part 4b: course list pages as the collection grows")
+    sizes = {"user": (100, 1_000), "account": (100, 10_000)}
+    worlds = {("user", n): courses_for_user(n) for n in sizes["user"]}
+    worlds.update({("account", n): courses_in_account(n) for n in sizes["account"]})
+    out = asyncio.run(time_course_pages(worlds, cfg.page_rounds))
+    del worlds
+    gc.collect()
+    res.raw["course_pages"] = {f"{k}:{n}": v for (k, n), v in out.items()}
+    labels = {"user": "GET /courses (a user's enrollments)", "account": "GET /accounts/1/courses (courses)"}
+    rows, checks = [], []
+    for kind, (small, big) in sizes.items():
+        for n in (small, big):
+            o = out[kind, n]
+            rows.append([labels[kind], f"{n:,}", us(o["page1"]), us(o["later"])])
+        for key, label in (("page1", "page 1"), ("later", f"page {COURSE_PAGE}")):
+            ratio = out[kind, big][key] / out[kind, small][key]
+            figure = f"{labels[kind]}: {label} at {big:,} / at {small:,} rows"
+            log(f"  {figure}: {ratio:.2f}")
+            checks.append([figure, f"{ratio:.2f}", "≤ 1.5", res.check("4b", figure, ratio, "{:.2f}", 1.5,
+                                                                      target="≤ 1.5")])
+    sec = Section(
+        "4b. A page of the course lists as the collection grows",
+        "`GET /api/v1/courses?per_page=10` for a user enrolled (as a student) in that many available courses, "
+        "and `GET /api/v1/accounts/1/courses?per_page=10` over that many courses of the root account; page 1 "
+        f"and page {COURSE_PAGE}. Same harness as part 4 (in-process client, interleaved, medians of "
+        f"{cfg.page_rounds} requests, CPU time). The user's list is computed once per store version and "
+        "then paged (the first request after a write costs the whole list); the account list is a slice of a "
+        "sorted index.",
+    )
+    sec.tables.append((["list", "rows", "page 1 (µs)", f"page {COURSE_PAGE} (µs)"], rows))
     sec.tables.append((["figure", "measured", "target", "result"], checks))
     res.sections.append(sec)

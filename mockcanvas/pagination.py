@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -142,6 +144,59 @@ def paginate(
             links["next"] = url(p + 1)
         links["last"] = url(total_pages)
     return Page(loaded, _capped(links))
+
+
+def paginate_no_total(
+    items: Iterable[Any],
+    *,
+    base_url: str,
+    query: dict[str, Any],
+    page: Any = None,
+    per_page: Any = None,
+    default_per_page: int = 10,
+    max_per_page: int = 100,
+    load: Callable[[Any], Any] | None = None,
+) -> Page:
+    """Page numbers without a total (``Api.paginate(..., total_entries: nil)``, folio): no ``last``
+    while the total is unknown; a partial page makes it known (no ``next``, ``last`` = this page);
+    a full page always gets a ``next``, even when nothing follows (that page is ``[]``); an empty
+    page past the first gets only ``current``, ``prev`` and ``first`` (canvas-facts-courses-users
+    section 1, the empty page's links INFERRED).
+
+    ``items`` may be a sequence (sliced) or any iterable (the rows before the page are skipped
+    lazily): a page costs its offset plus its length, never the whole collection."""
+    n = per_page_for(per_page, default_per_page, max_per_page)
+    p = _page_number(page)
+    start = (p - 1) * n
+    if isinstance(items, Sequence):
+        chunk = list(items[start:start + n])
+    elif start > sys.maxsize - n:  # past any collection (islice takes machine-size indexes)
+        chunk = []
+    else:
+        chunk = list(islice(items, start, start + n))
+    loaded = [load(x) for x in chunk] if load else chunk
+    base = _link_base(base_url, query)
+
+    def url(page_no: int) -> str:
+        return f"{base}page={page_no}&per_page={n}"
+
+    links = {"current": url(p), "first": url(1)}
+    if p > 1:
+        links["prev"] = url(p - 1)
+    if len(chunk) == n:
+        links["next"] = url(p + 1)
+    elif chunk or p == 1:
+        links["last"] = url(p)
+    return Page(loaded, _capped(links))
+
+
+def _page_number(page: Any) -> int:
+    if page is None or page == "":
+        return 1
+    text = str(page).strip()
+    if not _DIGITS.match(text) or int(text) < 1:
+        raise InvalidPage()
+    return int(text)
 
 
 def encode_bookmark(key: Sequence[Any]) -> str:
