@@ -46,6 +46,14 @@ class NotFound(CanvasError):
         return {"errors": [{"message": MSG_NOT_FOUND}]}
 
 
+class NotFoundMessage(NotFound):
+    """A 404 a controller renders itself as ``{"message": ...}``: the upload preflight's
+    ``parent_folder_id`` that is not one of the context's folders (api_attachment_preflight)."""
+
+    def body(self) -> Any:
+        return {"message": MSG_NOT_FOUND}
+
+
 class CategoryNotFound(NotFound):
     """GroupCategoriesController#get_category_context renders its own 404 body."""
 
@@ -129,19 +137,22 @@ class Invalid(CanvasError):
 
     def __init__(self, errors: dict[str, list[str]] | None = None) -> None:
         super().__init__()
-        self.errors: dict[str, list[str]] = errors or {}
+        self.errors: dict[str, list[Any]] = errors or {}
 
     @classmethod
     def one(cls, attribute: str, message: str) -> Invalid:
         return cls({attribute: [message]})
 
-    def add(self, attribute: str, message: str) -> None:
+    def add(self, attribute: str, message: str | tuple[str, str]) -> None:
         self.errors.setdefault(attribute, []).append(message)
 
     def body(self) -> Any:
+        # a message is a string (a plain message: its own type) or a (type, message) pair (a symbol
+        # validation such as ``too_long``)
         return {
             "errors": {
-                attr: [{"attribute": attr, "type": msg, "message": msg} for msg in msgs]
+                attr: [{"attribute": attr, "type": msg[0], "message": msg[1]} if isinstance(msg, tuple)
+                       else {"attribute": attr, "type": msg, "message": msg} for msg in msgs]
                 for attr, msgs in self.errors.items()
             }
         }
@@ -181,3 +192,13 @@ class ParameterMissing(CanvasError):
 
     def body(self) -> Any:
         return {"errors": [{"message": f"{self.param} is missing"}]}
+
+
+class Forbidden(CanvasError):
+    """403 with an empty object: UsersController#require_self_registration refusing
+    ``POST /accounts/:id/users`` to a caller without manage_user_logins when self-registration is off."""
+
+    status = 403
+
+    def body(self) -> Any:
+        return {}

@@ -31,6 +31,9 @@ EVENT_NAMES = (
     "group_category_created", "group_category_updated",
     "group_created", "group_updated",
     "group_membership_created", "group_membership_updated",
+    "course_created", "course_updated", "syllabus_updated",
+    "account_created", "account_updated",
+    "user_created", "user_updated",
 )
 
 

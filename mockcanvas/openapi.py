@@ -39,6 +39,8 @@ FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 
 # error kind -> (status, schema names); 401 "unauthorized" kinds are also 403 (--auth-error-status 403)
+REDIRECT = "redirect"  # not a schema: Rails' redirect_to (302, Location, a small HTML body)
+NO_BODY = "no_body"  # not a schema: an answer with an empty body (``head :bad_request``)
 ERROR_KINDS: dict[str, tuple[int, tuple[str, ...]]] = {
     "auth": (401, ("ErrorUnauthenticated", "ErrorInvalidToken", "ErrorInvalidAsUser")),
     "unauthorized": (401, ("ErrorUnauthorized",)),
@@ -55,9 +57,25 @@ ERROR_KINDS: dict[str, tuple[int, tuple[str, ...]]] = {
     "message": (400, ("ErrorMessage",)),
     "content_type": (400, ("ErrorContentType",)),
     "control_error": (400, ("ControlError",)),
+    "errors_message": (400, ("ErrorMessages",)),
+    "event_failed": (400, ("ErrorEventFailed",)),
+    # the Users API (schemas in mockcanvas/api/users.py)
+    "forbidden_empty": (403, ("ErrorEmpty",)),
+    "user_create": (400, ("ErrorUserCreate",)),
+    "too_many_uuids": (400, ("ErrorTooManyUuids",)),
+    "deleted_user": (404, ("UserDetail",)),  # GET /users/:id of a deleted user: 404 with the user's body
+    # Accounts and Terms: bodies Canvas renders with an explicit status (never turned into a 403)
+    "unauthorized_errors": (401, ("ErrorValidation",)),
+    "unauthorized_message": (401, ("ErrorMessage",)),
+    "conflict": (409, ("ErrorMessage",)),
+    "redirect": (302, (REDIRECT,)),
+    "no_body": (400, (NO_BODY,)),  # the file upload's refused signature or uuid
+    "not_found_message": (404, ("ErrorMessage",)),  # the upload preflight's unknown parent_folder_id
+    "instfs_capture": (201, ("Attachment",)),  # upload step 2 with Settings.file_storage "instfs"
 }
 FORBIDDEN_TOO = {"unauthorized", "protected"}
-STATUS_TEXT = {200: "OK", 201: "Created", 400: "Bad request", 401: "Unauthenticated or not allowed",
+STATUS_TEXT = {200: "OK", 201: "Created", 302: "Found", 409: "Conflict", 400: "Bad request",
+               401: "Unauthenticated or not allowed",
                403: "Not allowed (with --auth-error-status 403)", 404: "Not found"}
 HEADERS: dict[str, Schema] = {
     "Link": {"description": "pagination links (absolute): current, next, prev, first, last",
@@ -330,9 +348,20 @@ def _responses(doc: RouteDoc, method: str, api: bool) -> dict[str, Any]:
                     by_status[s].append(name)
     for status in sorted(by_status):
         names = by_status[status]
-        schema = ref(names[0]) if len(names) == 1 else {"anyOf": [ref(n) for n in names]}
-        resp: dict[str, Any] = {"description": STATUS_TEXT.get(status, "Error"),
-                                "content": {JSON: {"schema": schema}}}
+        if names == [REDIRECT]:
+            location = {"description": "the page redirected to", "schema": {"type": "string"}}
+            out[str(status)] = {"description": "Found (a redirect)", "headers": {"Location": location},
+                                "content": {"text/html": {"schema": {"type": "string"}}}}
+            continue
+        bare = NO_BODY in names
+        names = [n for n in names if n != NO_BODY]
+        content: dict[str, Any] = {}
+        if names:
+            schema = ref(names[0]) if len(names) == 1 else {"anyOf": [ref(n) for n in names]}
+            content[JSON] = {"schema": schema}
+        if bare:
+            content["*/*"] = {"schema": {"type": "string", "maxLength": 0, "description": "no body"}}
+        resp: dict[str, Any] = {"description": STATUS_TEXT.get(status, "Error"), "content": content}
         if status == 401 and "ErrorUnauthenticated" in names:
             resp["headers"] = {"WWW-Authenticate": HEADERS["WWW-Authenticate"]}
         out[str(status)] = resp
@@ -395,7 +424,7 @@ def build_openapi(router: web.UrlDispatcher | Iterable[Any]) -> dict[str, Any]:
             "version": __version__,
             "description": "An in-memory mock of the Canvas LMS REST API (Groups, Group Memberships, Group "
                            "Categories, Progress). Generated from the mock's router. Every success is 200 "
-                           "(the file upload step 2 is 201); errors are Canvas's bodies. "
+                           "(the file upload's step 2 is a 302, or 201 as InstFS); errors are Canvas's bodies. "
                            "`Accept: application/json+canvas-string-ids` turns ids into strings "
                            "(not described by the schemas). A path the mock also answers with a `.json` "
                            "suffix, as Canvas answers `/api/v1/groups/1.json` like `/api/v1/groups/1`, "

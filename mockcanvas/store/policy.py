@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import errors as E
 from . import records as r
 
 if TYPE_CHECKING:
@@ -106,18 +105,14 @@ class Policy:
 
     # -- users -----------------------------------------------------------------------------
     def user_rights(self, viewer: r.User, user: r.User) -> frozenset[str]:
-        """``GET /users/:id`` (UsersController#api_show): the user themselves, admins over their
-        account, and people who share an active course may see them; fields follow the viewer's
-        rights on the user's root account (a teacher sees a classmate but not their SIS id, login
-        or e-mail). Raises Unauthorized for anyone else."""
-        root = self.s.get("accounts", self.s.people.root_account_id(user.account_id))
-        rights = self.account_rights(viewer, root) if root is not None else frozenset()
-        if viewer.id == user.id or self.is_admin_of(viewer, user.account_id):
-            return rights
-        mine = {e.course_id for e in self.active_enrollments(viewer.id)}
-        if not mine & {e.course_id for e in self.active_enrollments(user.id)}:
-            raise E.Unauthorized()
-        return rights
+        """``GET /users/:id`` (UsersController#api_show, 2025): the viewer's rights in the user's
+        root account, the context the user is shown in (an admin sees SIS id, login and e-mail;
+        a teacher or the user themself does not). Only who holds ``api_show_user`` on the user
+        may see them: the user themself and admins of an account the user is associated with
+        (``User#set_policy``, see ``store/users.py``); anyone else gets NotFound, as Canvas raises
+        RecordNotFound (older copies answered 401)."""
+        self.s.users.show(viewer, user)
+        return self.s.users.context_rights(viewer, user)
 
     def active_enrollments(self, user_id: int) -> list[r.Enrollment]:
         get = self.s.rows["enrollments"].get
@@ -126,8 +121,11 @@ class Policy:
 
     # -- courses ---------------------------------------------------------------------------
     def enrollments(self, user_id: int, course_id: int) -> list[r.Enrollment]:
-        """The user's active enrollments in one course."""
-        return [e for e in self.active_enrollments(user_id) if e.course_id == course_id]
+        """The user's active enrollments in one course (through the (user, course) index of
+        store/courses.py: a user with many courses costs no more)."""
+        get = self.s.rows["enrollments"].get
+        ids = self.s.idx["enrollments"]["by_user_course"].ids((user_id, course_id))
+        return [e for e in (get(i) for i in ids) if e is not None and e.workflow_state == "active"]
 
     def _memo(self, key: tuple, compute):
         """Rights depend only on rows: remember them until the next write (store.version)."""
@@ -193,9 +191,14 @@ class Policy:
 
     def self_signup_allowed(self, user: r.User | None, group: r.Group) -> bool:
         """GroupCategory self-signup: 'enabled' for anyone who can participate; 'restricted' only
-        when the user shares a section with every current member (Group#allow_self_signup?)."""
+        when the user shares a section with every current member (Group#allow_self_signup?).
+        Never in communities: Canvas makes their category without self-signup
+        (GroupCategory.communities_for), so only a group's join level opens it (Group#free_association?,
+        canvas-facts Corrections 11), whatever a world file says of the category."""
         cat = self.s.get("group_categories", group.group_category_id) if group.group_category_id else None
         if cat is None or cat.self_signup not in ("enabled", "restricted") or user is None:
+            return False
+        if cat.is_communities:
             return False
         if not self.can_participate(user, group.context_type, group.context_id):
             return False
@@ -216,6 +219,10 @@ class Policy:
 
     def _group_rights(self, user: r.User, group: r.Group) -> frozenset[str]:
         ctx = self.context_rights(user, group.context_type, group.context_id)
+        if group.context_type == "Course" and "read" not in ctx:
+            # Group#set_policy wraps every right but :participate in ``context.grants_right?(user,
+            # :read)``: a member whose course enrollment is no longer active has no member rights
+            return frozenset()
         m = self.membership(group, user)
         member = m is not None and m.workflow_state == "accepted"
         moderator = member and m.moderator

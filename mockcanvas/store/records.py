@@ -37,6 +37,7 @@ class Account:
     lti_guid: str = ""
     sis_account_id: str | None = None
     integration_id: str | None = None
+    lti_context_id: str | None = None  # set by Canvas at the first LTI launch; the lti_context_id: path form
     default_time_zone: str = "Etc/UTC"
     default_locale: str | None = None
     # None: Canvas's defaults (500 MB per course, 50 per user, the group default of Settings)
@@ -74,6 +75,13 @@ class User:
     last_login: datetime | None = None
     terms_of_use: bool = False
     workflow_state: str = "registered"  # registered | pre_registered | deleted
+    # Users API: avatar_state (none submitted approved locked reported re_reported), the boolean UI
+    # preferences that are on as ((name, True), ...), Canvas's lti_context_id (None until set) and
+    # the state of the user's login (active | suspended: PUT /users/:id event=suspend)
+    avatar_state: str = "none"
+    preferences: tuple = ()
+    lti_context_id: str | None = None
+    login_state: str = "active"
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -174,6 +182,7 @@ class GroupCategory:
     sis_group_category_id: str | None = None
     sis_import_id: int | None = None
     non_collaborative: bool = False
+    self_signup_end_at: datetime | None = None  # the self-signup deadline (null unless set)
     created_at: datetime | None = None
     deleted_at: datetime | None = None
 
@@ -241,6 +250,7 @@ class Attachment:
     content_type: str
     size: int
     folder_path: str = "group files"
+    folder_id: int | None = None  # the folder the file landed in (store/files.py: Folder)
     uuid: str = ""
     upload_token: str = ""
     data: bytes | None = None

@@ -139,8 +139,8 @@ def test_boolean_json_params(api):
 @pytest.mark.parametrize("path,token,expected", [
     ("/api/v1/groups/sis_group_id:PG-1", "teacher-token", 1),
     ("/api/v1/courses/sis_course_id:MOCK101-2024", "teacher-token", 1),
-    ("/api/v1/users/sis_user_id:S-007", "teacher-token", 7),
-    ("/api/v1/users/sis_login_id:student2", "teacher-token", 7),
+    ("/api/v1/users/sis_user_id:S-007", "admin-token", 7),  # a teacher may not read a student (404)
+    ("/api/v1/users/sis_login_id:student2", "admin-token", 7),
     ("/api/v1/accounts/sis_account_id:MOCKU", "admin-token", 1),
     ("/api/v1/users/self", "student2-token", 7),
     ("/api/v1/accounts/self", "admin-token", 1),

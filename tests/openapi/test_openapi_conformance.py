@@ -12,6 +12,7 @@ checked success for each route of the router.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from openapi_checker import Checker
@@ -115,18 +116,30 @@ def files(c: Checker) -> None:
            expect=400)
     c.call("POST", "/api/v1/groups/1/files", token="outsider-token", form={"name": "a"}, expect=401)
     c.call("POST", "/api/v1/groups/999/files", form={"name": "a"}, expect=404)
-    up = c.call("POST", pre["upload_url"], token=None, expect=201, form=pre["upload_params"],
-                files={"file": ("a.png", PNG, "image/png")})
-    att = up.json()
-    c.call("POST", pre["upload_url"], token=None, expect=404, form={}, files={"file": ("a", b"x", "text/plain")})
-    c.call("POST", "/files_api/" + "0" * 40, token=None, expect=400, data=b"x",
-           headers={"Content-Type": "text/plain"})
-    c.call("GET", up.headers["Location"], token="student-token")
-    c.call("POST", f"/api/v1/files/{att['id']}/create_success", token="student-token", form={"uuid": att["uuid"]})
-    c.call("GET", f"/api/v1/files/{att['id']}/create_success", token="student-token", params={"uuid": "x"},
+    c.call("POST", "/api/v1/groups/1/files", token="student-token", form={"name": "a", "parent_folder_id": "999"},
            expect=404)
-    c.call("GET", f"/api/v1/files/{att['id']}/create_success", token="outsider-token",
-           params={"uuid": att["uuid"]}, expect=401)
+    up = c.call("POST", pre["upload_url"], token=None, expect=302, form=pre["upload_params"],
+                files={"file": ("a.png", PNG, "image/png")}, allow_redirects=False)
+    c.call("POST", pre["upload_url"], token=None, expect=400, form={}, files={"file": ("a", b"x", "text/plain")})
+    c.call("POST", "/files_api", token=None, expect=400, data=b"x", headers={"Content-Type": "text/plain"})
+    att = c.call("GET", up.headers["Location"], token="student-token").json()
+    c.call("GET", up.headers["Location"], token="student-token", expect=400)  # finished already
+    c.call("POST", f"/api/v1/files/{att['id']}/create_success", token="student-token", form={"uuid": "x"},
+           expect=400)
+    pre2 = c.call("POST", "/api/v1/groups/1/files", token="student-token",
+                  form={"name": "b.txt", "size": "1", "content_type": "text/plain"}).json()
+    up2 = c.call("POST", pre2["upload_url"], token=None, expect=302, form=pre2["upload_params"],
+                 files={"file": ("b.txt", b"b", "text/plain")}, allow_redirects=False)
+    c.call("POST", up2.headers["Location"].split("?")[0], token="student-token",
+           form={"uuid": up2.headers["Location"].split("uuid=")[1]})
+    c.store.settings, saved = replace(c.store.settings, file_storage="instfs"), c.store.settings
+    try:
+        pre3 = c.call("POST", "/api/v1/groups/1/files", token="student-token",
+                      form={"name": "c.txt", "size": "1", "content_type": "text/plain"}).json()
+        c.call("POST", pre3["upload_url"], token=None, expect=201, form=pre3["upload_params"],
+               files={"file": ("c.txt", b"c", "text/plain")})
+    finally:
+        c.store.settings = saved
     c.call("GET", f"/api/v1/files/{att['id']}")
     c.call("GET", f"/api/v1/files/{att['id']}", token="outsider-token", expect=401)
     c.call("GET", "/api/v1/files/999", expect=404)
@@ -170,6 +183,9 @@ def memberships(c: Checker) -> None:
     c.call("DELETE", "/api/v1/groups/4/memberships/self", token="student2-token")
     c.call("DELETE", "/api/v1/groups/1/users/self", token="student-token", expect=401)
     c.call("DELETE", "/api/v1/groups/1/memberships/999", expect=404)
+    c.call("DELETE", "/api/v1/groups/2/users", params=[("user_ids[]", "10"), ("user_ids[]", "999")])
+    c.call("DELETE", "/api/v1/groups/2/users", token="student2-token", params={"user_ids[]": "11"})
+    c.call("DELETE", "/api/v1/groups/2/users", expect=404)
 
 
 def categories(c: Checker) -> None:
@@ -251,9 +267,9 @@ def jobs(c: Checker) -> None:
 def people(c: Checker) -> None:
     for token in ("teacher-token", "student-token", "admin-token"):
         c.call("GET", "/api/v1/users/self", token=token)
-    c.call("GET", "/api/v1/users/6")
+    c.call("GET", "/api/v1/users/6", token="admin-token")
     c.call("GET", "/api/v1/users/sis_login_id:student", token="admin-token")
-    c.call("GET", "/api/v1/users/6", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/users/6", token="outsider-token", expect=404)  # 2025: not 401
     c.call("GET", "/api/v1/users/999", expect=404)
     c.call("GET", "/api/v1/courses/1")
     c.call("GET", "/api/v1/courses/1", token="admin-token")
@@ -273,8 +289,182 @@ def people(c: Checker) -> None:
     c.call("GET", "/api/v1/courses/999/sections", expect=404)
     c.call("GET", "/api/v1/accounts/1", token="admin-token")
     c.call("GET", "/api/v1/accounts/2", token="admin-token")
-    c.call("GET", "/api/v1/accounts/1", expect=401)
+    c.call("GET", "/api/v1/accounts/1", token="student-token", expect=401)
     c.call("GET", "/api/v1/accounts/999", token="admin-token", expect=404)
+
+
+def users(c: Checker) -> None:
+    """The Users API (mockcanvas/api/users.py): every route, successes and its failures."""
+    acc = c.store.get("accounts", 1)
+    c.store._update("accounts", acc, settings=(("avatars", True), ("enable_profiles", True)))
+    c.call("GET", "/api/v1/users/self", token="admin-token",
+           params=[("include[]", i) for i in ("uuid", "last_login", "avatar_state", "confirmation_url")])
+    c.store._update("users", c.store.get("users", 7), workflow_state="deleted")
+    c.call("GET", "/api/v1/users/7", token="admin-token", expect=404)  # a deleted user: 404 with its body
+    c.call("GET", "/api/v1/users/self/profile", token="student-token",
+           params=[("include[]", i) for i in ("uuid", "links", "user_services")])
+    c.call("GET", "/api/v1/users/6/profile", token="admin-token")
+    c.call("GET", "/api/v1/users/6/profile", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/users/999/profile", expect=404)
+    c.call("PUT", "/api/v1/users/self", token="student-token",
+           form={"user[name]": "Sam Q", "user[time_zone]": "America/Denver", "user[title]": "Dr."})
+    c.call("PUT", "/api/v1/users/6", token="admin-token",
+           form={"user[email]": "s@example.edu", "user[bio]": "hi", "user[locale]": "fr"})
+    c.call("PUT", "/api/v1/users/6", token="admin-token", form={"user[locale]": "zz"}, expect=400)
+    c.call("PUT", "/api/v1/users/6", token="student2-token", form={"user[name]": "X"}, expect=401)
+    c.call("PUT", "/api/v1/users/999", form={"user[name]": "X"}, expect=404)
+    c.call("GET", "/api/v1/users/self/settings", token="student-token")
+    c.call("GET", "/api/v1/users/6/settings", token="teacher-token", expect=401)
+    c.call("GET", "/api/v1/users/999/settings", expect=404)
+    c.call("PUT", "/api/v1/users/self/settings", token="student-token", form={"manual_mark_as_read": "true"})
+    c.call("PUT", "/api/v1/users/6/settings", token="teacher-token", form={"manual_mark_as_read": "true"},
+           expect=401)
+    c.call("PUT", "/api/v1/users/999/settings", form={"manual_mark_as_read": "true"}, expect=404)
+    every = [("include[]", i) for i in ("avatar_url", "email", "last_login", "time_zone", "uuid")]
+    c.call("GET", "/api/v1/accounts/1/users", token="admin-token", params=every + [("per_page", "3")])
+    c.call("GET", "/api/v1/accounts/self/users", token="admin-token", params={"sort": "id", "order": "desc"})
+    c.call("GET", "/api/v1/accounts/1/users", token="admin-token",
+           params={"search_term": "stu", "enrollment_type": "student", "sort": "email"})
+    c.call("GET", "/api/v1/accounts/1/users", token="admin-token", params={"search_term": "s"}, expect=400)
+    c.call("GET", "/api/v1/accounts/1/users", token="admin-token", params={"enrollment_type": "x"}, expect=400)
+    c.call("GET", "/api/v1/accounts/1/users", token="admin-token",
+           params=[("uuids[]", str(i)) for i in range(101)], expect=400)
+    c.call("GET", "/api/v1/accounts/1/users", token="teacher-token", expect=401)
+    c.call("GET", "/api/v1/accounts/999/users", token="admin-token", expect=404)
+    c.call("GET", "/api/v1/accounts/1/users", token="admin-token", params={"page": "0"}, expect=404)
+    c.call("POST", "/api/v1/accounts/1/users", token="admin-token",
+           form={"user[name]": "Nu User", "pseudonym[unique_id]": "nu@example.edu", "pseudonym[sis_user_id]": "NU",
+                 "communication_channel[confirmation_url]": "true", "user[terms_of_use]": "true"})
+    c.call("POST", "/api/v1/accounts/1/users", token="admin-token", form={"pseudonym[unique_id]": "nu@example.edu"},
+           expect=400)
+    c.call("POST", "/api/v1/accounts/1/users", token="teacher-token", form={"pseudonym[unique_id]": "t@x.edu"},
+           expect=403)
+    c.call("POST", "/api/v1/accounts/999/users", token="admin-token", form={"pseudonym[unique_id]": "t@x.edu"},
+           expect=404)
+
+
+def courses(c: Checker) -> None:
+    """The Courses API (mockcanvas/api/courses.py): every route, successes and its failures."""
+    store = c.store
+    store.add_token("observer-token", 5)
+    every_include = [("include[]", i) for i in ("term", "total_students", "teachers", "sections", "syllabus_body",
+                                                 "html_url", "favorites", "concluded", "public_description",
+                                                 "course_image", "banner_image", "account", "permissions",
+                                                 "total_scores", "needs_grading_count", "storage_quota_used_mb",
+                                                 "account_name", "subaccount", "grading_periods",
+                                                 "course_progress")]
+    auth_failures(c, "/api/v1/courses")
+    c.call("GET", "/api/v1/courses", params=every_include + [("per_page", "1")])
+    c.call("GET", "/api/v1/courses", token="student-token", params={"state[]": "completed"})
+    c.call("GET", "/api/v1/courses", params={"account_id": "999"}, expect=404)
+    c.call("GET", "/api/v1/courses", params={"page": "0"}, expect=404)
+    c.call("GET", "/api/v1/users/self/courses", token="student-token", params={"include[]": "teachers",
+                                                                              "teacher_limit": "0"})
+    c.call("GET", "/api/v1/users/6/courses", token="admin-token")
+    c.call("GET", "/api/v1/users/6/courses", expect=401)
+    c.call("GET", "/api/v1/users/999/courses", token="admin-token", expect=404)
+    c.call("GET", "/api/v1/accounts/1/courses", token="admin-token", params=every_include + [("per_page", "2")])
+    c.call("GET", "/api/v1/accounts/1/courses", token="admin-token", params={"search_term": ""}, expect=400)
+    c.call("GET", "/api/v1/accounts/1/courses", token="admin-token", params={"enrollment_type": "x"}, expect=400)
+    c.call("GET", "/api/v1/accounts/1/courses", expect=401)
+    c.call("GET", "/api/v1/accounts/999/courses", token="admin-token", expect=404)
+    c.call("GET", "/api/v1/courses/1", params=every_include)
+    c.call("GET", "/api/v1/courses/3", token="student-token", expect=401)
+    c.call("GET", "/api/v1/courses/999", expect=404)
+    c.call("GET", "/api/v1/accounts/1/courses/2", token="admin-token", params={"include[]": "permissions"})
+    c.call("GET", "/api/v1/accounts/2/courses/1", token="admin-token", expect=404)
+    c.call("GET", "/api/v1/accounts/1/courses/1", token="outsider-token", expect=401)
+    created = c.call("POST", "/api/v1/accounts/1/courses", token="admin-token",
+                     form={"course[name]": "Conformance", "course[public_description]": "x", "offer": "true",
+                           "enroll_me": "true", "course[sis_course_id]": "CONF-1"}).json()
+    c.call("POST", "/api/v1/accounts/1/courses", token="admin-token",
+           form={"course[end_at]": "2026-01-01", "course[restrict_enrollments_to_course_dates]": "true"})
+    c.call("POST", "/api/v1/accounts/1/courses", token="admin-token", form={"course[default_view]": "x"}, expect=400)
+    c.call("POST", "/api/v1/accounts/1/courses", form={"course[name]": "No"}, expect=401)
+    c.call("POST", "/api/v1/accounts/999/courses", token="admin-token", expect=404)
+    c.call("PUT", f"/api/v1/courses/{created['id']}", token="admin-token",
+           form={"course[name]": "Renamed", "course[course_format]": "online", "course[locale]": "fr"})
+    c.call("PUT", "/api/v1/courses/1", form={"course[event]": "bogus"}, expect=400)
+    c.call("PUT", "/api/v1/courses/1", form={"course[image_id]": "1"}, expect=400)
+    c.call("PUT", "/api/v1/courses/1", token="student-token", form={"course[name]": "x"}, expect=401)
+    c.call("PUT", "/api/v1/courses/999", form={"course[name]": "x"}, expect=404)
+    c.call("GET", "/api/v1/courses/1/settings")
+    c.call("GET", "/api/v1/courses/1/settings", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/courses/999/settings", expect=404)
+    c.call("PUT", "/api/v1/courses/1/settings", form={"hide_final_grades": "true"})
+    c.call("PUT", "/api/v1/courses/1/settings", token="student-token", form={"hide_final_grades": "true"}, expect=401)
+    c.call("PUT", "/api/v1/courses/999/settings", expect=404)
+    c.call("GET", "/api/v1/courses/1/permissions", params=[("permissions[]", "read"), ("permissions[]", "x")])
+    c.call("GET", "/api/v1/courses/1/permissions", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/courses/999/permissions", expect=404)
+    users = [("include[]", i) for i in ("enrollments", "email", "avatar_url", "bio", "uuid", "group_ids",
+                                        "last_login", "locked", "test_student")]
+    for route in ("users", "search_users"):
+        c.call("GET", f"/api/v1/courses/1/{route}", params=users + [("per_page", "5")])
+        c.call("GET", f"/api/v1/courses/1/{route}", token="admin-token", params=users)
+        c.call("GET", f"/api/v1/courses/1/{route}", params={"search_term": "a"}, expect=400)
+        c.call("GET", f"/api/v1/courses/1/{route}", params={"enrollment_type[]": "x"}, expect=400)
+        c.call("GET", f"/api/v1/courses/1/{route}", token="observer-token", expect=401)
+        c.call("GET", f"/api/v1/courses/999/{route}", expect=404)
+    c.call("GET", "/api/v1/courses/1/users/6", params=users)
+    c.call("GET", "/api/v1/courses/1/users/20", expect=404)
+    c.call("GET", "/api/v1/courses/1/users/6", token="observer-token", expect=401)
+    c.call("GET", "/api/v1/courses/1/students")
+    c.call("GET", "/api/v1/courses/1/students", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/courses/999/students", expect=404)
+    c.call("DELETE", "/api/v1/courses/1", form={"event": "nope"}, expect=400)
+    c.call("DELETE", "/api/v1/courses/1", form={"event": "delete"}, expect=401)
+    c.call("DELETE", "/api/v1/courses/1", params={"event": "conclude"})
+    c.call("DELETE", "/api/v1/courses/2", token="admin-token", params={"event": "delete"})
+    c.call("DELETE", "/api/v1/courses/2", token="admin-token", params={"event": "conclude"}, expect=400)
+    c.call("DELETE", "/api/v1/courses/999", params={"event": "delete"}, expect=404)
+
+
+def accounts_terms(c: Checker) -> None:
+    """The Accounts and Enrollment Terms APIs (mockcanvas/api/accounts.py, terms.py)."""
+    account_includes = ["lti_guid", "registration_settings", "services", "global_id", "course_count",
+                        "sub_account_count"]
+    auth_failures(c, "/api/v1/accounts")
+    c.call("GET", "/api/v1/accounts", token="admin-token", params=[("include[]", i) for i in account_includes])
+    c.call("GET", "/api/v1/accounts", params={"page": "2"}, expect=404)
+    c.call("GET", "/api/v1/course_accounts", params={"per_page": "1"})
+    c.call("GET", "/api/v1/accounts/1")  # a teacher: the read-only form
+    c.call("GET", "/api/v1/accounts/2", token="admin-token", params=[("includes[]", i) for i in account_includes])
+    c.call("GET", "/api/v1/accounts/self/permissions", params=[("permissions[]", "read"), ("permissions[]", "x")])
+    c.call("GET", "/api/v1/accounts/1/permissions", token="student-token", expect=401)
+    c.call("PUT", "/api/v1/accounts/2", token="admin-token",
+           form={"account[name]": "Sciences", "account[services][avatars]": "1", "account[sis_account_id]": "SC"})
+    c.call("PUT", "/api/v1/accounts/1", token="admin-token", form={"account[sis_account_id]": "X"}, expect=401)
+    c.call("PUT", "/api/v1/accounts/1", token="admin-token", form={"account[name]": ""}, expect=400)
+    c.call("PUT", "/api/v1/accounts/1", form={"account[name]": "X"}, expect=401)
+    c.call("GET", "/api/v1/accounts/1/sub_accounts", token="admin-token",
+           params={"recursive": "true", "include[]": "course_count"})
+    c.call("GET", "/api/v1/accounts/1/sub_accounts", expect=401)
+    new = c.call("POST", "/api/v1/accounts/1/sub_accounts", token="admin-token", form={"account[name]": "Arts"}).json()
+    c.call("POST", "/api/v1/accounts/1/sub_accounts", token="admin-token", form={"x": "1"}, expect=400)
+    c.call("POST", "/api/v1/accounts/1/sub_accounts", token="admin-token", form={"account[sis_account_id]": "A"},
+           expect=400)
+    c.call("DELETE", f"/api/v1/accounts/1/sub_accounts/{new['id']}", token="admin-token")
+    c.call("DELETE", "/api/v1/accounts/1/sub_accounts/2", token="admin-token", expect=409)
+    c.call("DELETE", "/api/v1/accounts/1/sub_accounts/999", token="admin-token", expect=404)
+    c.call("GET", "/api/v1/accounts/1/terms", token="admin-token",
+           params=[("include[]", "overrides"), ("include[]", "course_count"), ("workflow_state[]", "all")])
+    c.call("GET", "/api/v1/accounts/1/terms")
+    c.call("GET", "/api/v1/accounts/2/terms", expect=400)
+    c.call("GET", "/api/v1/accounts/1/terms", token="student-token", expect=401)
+    c.call("GET", "/api/v1/accounts/1/terms/sis_term_id:2026-FA", token="admin-token")
+    term = c.call("POST", "/api/v1/accounts/1/terms", token="admin-token",
+                  form={"enrollment_term[name]": "Summer", "enrollment_term[sis_term_id]": "SU",
+                        "enrollment_term[overrides][StudentEnrollment][end_at]": "2026-08-01T00:00:00Z"}).json()
+    c.call("POST", "/api/v1/accounts/1/terms", token="admin-token",
+           form={"enrollment_term[overrides][ObserverEnrollment][end_at]": "2026-08-01"}, expect=400)
+    c.call("POST", "/api/v1/accounts/2/terms", token="admin-token", form={"enrollment_term[name]": "X"}, expect=302,
+           allow_redirects=False)
+    c.call("PUT", f"/api/v1/accounts/1/terms/{term['id']}", token="admin-token",
+           form={"enrollment_term[start_at]": "2026-09-01", "enrollment_term[end_at]": "2026-08-01"}, expect=400)
+    c.call("PUT", f"/api/v1/accounts/1/terms/{term['id']}", token="admin-token", form={"enrollment_term[name]": "S"})
+    c.call("DELETE", "/api/v1/accounts/1/terms/1", token="admin-token", expect=400)
+    c.call("DELETE", f"/api/v1/accounts/1/terms/{term['id']}", token="admin-token")
 
 
 def control_plane(c: Checker) -> None:
@@ -298,7 +488,7 @@ def control_plane(c: Checker) -> None:
     c.call("POST", "/__mockcanvas__/reset", token=None)
 
 
-SCENARIOS = [groups_read, groups_write, files, memberships, categories, jobs, people, control_plane]
+SCENARIOS = [groups_read, groups_write, files, memberships, categories, jobs, people, users, courses, accounts_terms, control_plane]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
