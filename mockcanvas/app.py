@@ -34,7 +34,7 @@ from . import errors as E
 from .api import ROUTE_TABLES
 from .api._params import read_params
 from .api.root import PAGES
-from .auth import authenticate_token, token_of
+from .auth import allows_anonymous, authenticate_token, token_of
 from .events import SOURCE, RequestSource
 from .keys import DELIVERY, PARAMS, PROBLEMS, REAL_USER, REQUEST_ID, SETTINGS, STORE, USER
 from .responses import render
@@ -295,7 +295,11 @@ async def canvas_middleware(request: web.Request, handler: Handler) -> web.Strea
                 except E.Unauthenticated:
                     # load_user checks as_user_id before any action asks for a user: nobody may
                     # become anyone
-                    raise E.InvalidAsUser() if masquerading else E.Unauthenticated() from None
+                    if masquerading:
+                        raise E.InvalidAsUser() from None
+                    if not allows_anonymous(match_info.handler):
+                        raise
+                    # an action that asks for no user (a public course): it decides who may see what
                 if masquerading:
                     # on an InvalidAsUser the token's user stays the effective one (as USER does)
                     user, real = _masquerade(request, user, as_user), user
@@ -398,7 +402,8 @@ def _event_source(request: web.Request, user, token: str | None) -> RequestSourc
             context = (table, request.match_info[param])
             break
     if context is None and request.method == "POST" and request.path.rstrip("/") in _COMMUNITIES:
-        context = ("root_account", str(user.account_id))  # a community: the domain's root account
+        if user is not None:  # a community: the domain's root account
+            context = ("root_account", str(user.account_id))
     return RequestSource(
         http_method=request.method,
         url=str(request.url),
@@ -408,7 +413,7 @@ def _event_source(request: web.Request, user, token: str | None) -> RequestSourc
         referrer=request.headers.get("Referer"),
         client_ip=request.remote,
         session_id=session_id(token),
-        user_id=user.id,
+        user_id=user.id if user is not None else None,
         real_user_id=request[REAL_USER].id if request.get(REAL_USER) is not None else None,
         context=context,
     )

@@ -52,3 +52,16 @@ def authenticate_token(request: web.Request, store: Store, token: str | None) ->
         raise E.InvalidToken()
     request[USER] = user
     return user
+
+
+def anonymous(handler):
+    """Mark an API handler whose Canvas action asks for no user (``CoursesController#show`` reads a
+    public course without one): a request without a token reaches it with no USER, and the
+    handler decides (``E.Unauthenticated`` where Canvas would ask for a login). A bad token is still
+    refused."""
+    handler.mockcanvas_anonymous = True
+    return handler
+
+
+def allows_anonymous(handler) -> bool:
+    return getattr(handler, "mockcanvas_anonymous", False)

@@ -399,7 +399,9 @@ def _operation(method: str, template: str, doc: RouteDoc, path_params: Mapping[s
     body = _request_body(doc)
     if body is not None:
         op["requestBody"] = body
-    if not doc.auth:
+    if doc.auth == "optional":  # an @anonymous handler: a token, or none at all
+        op["security"] = [{"bearerAuth": []}, {"accessToken": []}, {}]
+    elif not doc.auth:
         op["security"] = []
     return op
 

@@ -65,7 +65,7 @@ class RouteDoc:
     body_kind: str = "form"          # form (urlencoded + JSON), multipart, csv_import, none
     paginated: str | None = None     # "pages" (page numbers) or "bookmark"
     errors: tuple[str, ...] = ()
-    auth: bool = True
+    auth: bool | str = True          # False: no token; "optional": a token or none (auth.anonymous)
     status: int = 200
     media: str = "application/json"
     headers: tuple[str, ...] = ()    # extra success headers: Location, Content-Disposition

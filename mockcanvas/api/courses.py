@@ -17,7 +17,8 @@ Implemented:
   even empty) with ``search_by=teacher``, ``sort`` / ``order``; no ``enrollments`` key; no total;
 * ``GET /courses/:id`` and ``GET /accounts/:account_id/courses/:id`` (#show): read rules by state and
   role, ``include[]`` (``permissions`` here only; ``all_courses`` finds deleted courses), the
-  caller's current enrollments;
+  caller's current enrollments; ``GET /courses/:id`` also without a token (``auth.anonymous``): an
+  available public course is shown, anything else answers the 401 that asks for a login;
 * ``POST /accounts/:account_id/courses`` (#create), ``PUT /courses/:id`` (#update, events),
   ``DELETE /courses/:id`` (#destroy), ``GET|PUT /courses/:id/settings``,
   ``GET /courses/:id/permissions``;
@@ -27,8 +28,7 @@ Implemented:
 Rules, permissions and sources: ``mockcanvas/store/courses.py`` (and ``course_input.py``,
 ``course_lists.py``), JSON in ``mockcanvas/views/courses.py`` and ``views/course_users.py``.
 
-Limitations: anonymous reads of public courses are refused with the 401 of every unauthenticated
-API call (the middleware requires a token for every ``/api/v1`` route); no course nicknames,
+Limitations: no course nicknames,
 favorites (``is_favorite`` is false), blueprints, templates, homerooms, tabs (``include[]=tabs`` is
 ignored), observed users (``include[]=observed_users`` adds nothing: enrollments carry no observed
 student), grades (scores are null), course progress (always the "not module based" error),
@@ -44,10 +44,12 @@ from typing import Any
 from aiohttp import web
 
 from .. import errors as E
+from ..auth import anonymous
 from ..coerce import digits_int, ruby_to_i, to_bool
 from ..openapi_docs import BOOLISH, SEARCH_TERM, P, RouteDoc, array_of
 from ..openapi_schemas import (ANY, BOOL, ID, INT, NUM, STR, TIME, URL, USER_OPTIONAL, USER_REQUIRED, Schema, arr,
                                enum, nullable, obj, ref)
+from ..keys import USER
 from ..responses import params_of, render
 from ..store import Store
 from ..store.records import Course, User
@@ -138,11 +140,14 @@ async def courses_api(request: web.Request) -> web.Response:
 
 # -- one course -----------------------------------------------------------------------------------
 def _show(request: web.Request, store: Store, course: Course) -> web.Response:
-    viewer = current_user(request)
+    viewer = request.get(USER)  # None without a token: CoursesController#show asks for no user
+    if viewer is None and not store.courses.can_read(None, course):
+        raise E.Unauthenticated()  # render_unauthorized_action without a user: please log in
     store.courses.require_read(viewer, course)
     params = params_of(request)
     inc = includes(params) & COURSE_INCLUDES
-    mine = [e for e in store.courses.enrollments_of(viewer.id, course.id) if e.workflow_state in CURRENT_STATES]
+    mine = [] if viewer is None else [
+        e for e in store.courses.enrollments_of(viewer.id, course.id) if e.workflow_state in CURRENT_STATES]
     return render(request, course_json(view_context(request, store), course, include=inc, enrollments=mine,
                                        permissions="permissions" in inc, teacher_limit=_teacher_limit(params)))
 
@@ -152,6 +157,7 @@ def _deleted_too(request: web.Request) -> bool:
 
 
 @routes.get("/api/v1/courses/{course_id}")
+@anonymous
 async def show(request: web.Request) -> web.Response:
     store = store_of(request)
     return _show(request, store, _course(request, store, deleted=_deleted_too(request)))
@@ -475,7 +481,9 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
         errors=("unauthorized", "not_found", "search_term", "message"),
         description="No total: no `last` link until a partial page."),
     ("GET", "/api/v1/courses/{course_id}"): RouteDoc(
-        "Get a single course", "CoursesController#show", _TAG, "Course", **_SHOW),
+        "Get a single course", "CoursesController#show", _TAG, "Course", **_SHOW, auth="optional",
+        description="Without a token: an available course that is public (is_public); otherwise the "
+                    "401 asking for a login."),
     ("GET", "/api/v1/accounts/{account_id}/courses/{course_id}"): RouteDoc(
         "Get a single course (in an account)", "CoursesController#show", _TAG, "Course", **_SHOW),
     ("POST", "/api/v1/accounts/{account_id}/courses"): RouteDoc(

@@ -150,7 +150,9 @@ def test_operations_describe_auth_paging_and_errors():
         if template.startswith("/__mockcanvas__/"):
             assert op["tags"] == [CONTROL_TAG] and op["security"] == []
         if template.startswith("/api/v1/"):
-            assert "security" not in op  # the document's bearer token / access_token
+            # the document's bearer token / access_token; a route that also takes none says so
+            assert op.get("security", "default") == ("default" if doc.auth is True else
+                                                     [{"bearerAuth": []}, {"accessToken": []}, {}])
             unauth = op["responses"]["401"]
             assert "WWW-Authenticate" in unauth["headers"]
             assert {"$ref": "#/components/schemas/ErrorUnauthenticated"} in unauth["content"]["application/json"][
@@ -183,9 +185,9 @@ def test_bodies_are_documented_as_form_and_json():
     assert js["members"]["type"] == "array" and "id" in js["leader"]["properties"]
     imp = operations(document())[("POST", "/api/v1/group_categories/{group_category_id}/import")]
     assert set(imp["requestBody"]["content"]) == {"multipart/form-data", "text/csv"}
-    up = operations(document())[("POST", "/files_api/{token}")]
+    up = operations(document())[("POST", "/files_api")]
     assert set(up["requestBody"]["content"]) == {"multipart/form-data"}
-    assert "201" in up["responses"]
+    assert "302" in up["responses"] and "201" in up["responses"]  # local storage; InstFS
 
 
 def test_every_component_schema_is_used():
@@ -222,3 +224,20 @@ def test_the_cli_entry_point_prints_the_document():
                           text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == json.loads(json.dumps(document()))
+
+
+def test_routes_that_take_no_token_say_so():
+    """An ``@anonymous`` handler (a public course) is documented with optional security, and only
+    those are."""
+    from mockcanvas.auth import allows_anonymous
+
+    app = create_app(load_world())
+    doc = build_openapi(app.router)
+    for route in app.router.routes():
+        resource = route.resource
+        if resource is None or route.method == "HEAD" or not resource.canonical.startswith("/api/v1/") \
+                or resource.canonical.endswith(".json"):
+            continue
+        op = doc["paths"][resource.canonical][route.method.lower()]
+        optional = {} in op.get("security", [{"bearerAuth": []}])
+        assert optional == allows_anonymous(route.handler), (route.method, resource.canonical)
