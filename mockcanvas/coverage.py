@@ -41,7 +41,7 @@ LIMITATIONS: dict[str, tuple[str, ...]] = {
     "POST /api/v1/groups/:group_id/invite": ("Invitations resolve e-mail addresses",),
     "GET /api/v1/groups/:group_id/users": ("`include[]=group_submissions` lists nothing",
                                            "`/groups/:id/users` and `/courses/:id/users` sort and filter"),
-    "POST /api/v1/groups/:group_id/files": ("Files: folders are paths only",),
+    "POST /api/v1/groups/:group_id/files": ("Files: folders exist for uploads only",),
     "GET /api/v1/groups/:group_id/activity_stream": ("The activity stream shows only items seeded",),
     "GET /api/v1/groups/:group_id/activity_stream/summary": ("The activity stream shows only items seeded",),
     "GET /api/v1/accounts/:account_id/group_categories": ("the `collaboration_state` filter",),

@@ -71,7 +71,6 @@ ERROR_KINDS: dict[str, tuple[int, tuple[str, ...]]] = {
     "redirect": (302, (REDIRECT,)),
     "no_body": (400, (NO_BODY,)),  # the file upload's refused signature or uuid
     "not_found_message": (404, ("ErrorMessage",)),  # the upload preflight's unknown parent_folder_id
-    "instfs_capture": (201, ("Attachment",)),  # upload step 2 with Settings.file_storage "instfs"
 }
 FORBIDDEN_TOO = {"unauthorized", "protected"}
 STATUS_TEXT = {200: "OK", 201: "Created", 302: "Found", 409: "Conflict", 400: "Bad request",
@@ -426,7 +425,7 @@ def build_openapi(router: web.UrlDispatcher | Iterable[Any]) -> dict[str, Any]:
             "version": __version__,
             "description": "An in-memory mock of the Canvas LMS REST API (Groups, Group Memberships, Group "
                            "Categories, Progress). Generated from the mock's router. Every success is 200 "
-                           "(the file upload's step 2 is a 302, or 201 as InstFS); errors are Canvas's bodies. "
+                           "(the file upload's step 2 is a 302); errors are Canvas's bodies. "
                            "`Accept: application/json+canvas-string-ids` turns ids into strings "
                            "(not described by the schemas). A path the mock also answers with a `.json` "
                            "suffix, as Canvas answers `/api/v1/groups/1.json` like `/api/v1/groups/1`, "

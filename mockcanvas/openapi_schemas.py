@@ -149,6 +149,10 @@ ERRORS: dict[str, Schema] = {
     "ErrorEmpty": {"type": "object", "maxProperties": 0,
                    "description": "`{}`: leader[id] not a member; assign_unassigned_members refused"},
     "ControlError": obj({"error": STR}, description="a control-plane request it cannot take"),
+    "ErrorMessages": obj({"errors": _msg(STR)}, description="a RequestError: one message"),
+    "ErrorEventFailed": {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
+                         "properties": {"delete": const(False), "conclude": const(False)},
+                         "description": "DELETE /courses/:id whose save failed: {\"delete\": false}"},
 }
 
 SCHEMAS: dict[str, Schema] = {"User": USER, "GroupUser": GROUP_USER, "Ok": OK, **ERRORS}

@@ -20,6 +20,11 @@ class Settings:
     live_events_url: str | None = None
     # group storage quota default (Setting group_default_quota)
     group_default_quota_mb: int = 50
+    # the tools a group's tabs show (include[]=tabs, lib/api/v1/tab.rb): Conferences when a web
+    # conference service is configured (feature_enabled?(:web_conferences)), Collaborations when
+    # collaborations are (Collaboration.any_collaborations_configured?); off, as on a plain Canvas
+    web_conferences: bool = False
+    collaborations: bool = False
     # the shortest search_term (SearchTermHelper::MIN_SEARCH_TERM_LENGTH: 2 in modern Canvas, 3 in
     # copies before 2021)
     search_term_min_length: int = 2

@@ -199,7 +199,9 @@ CATEGORY_FIELDS = (
     P("split_groups", enum("0", "1"), "0: create the groups without assigning students"),
     P("assign_async", BOOLISH),
     P("group_by_section", BOOLISH),
-    P("non_collaborative", BOOLISH),
+    P("non_collaborative", BOOLISH, "accepted; not shown in the category JSON (2025)"),
+    P("self_signup_end_at", {"type": ["string", "null"], "format": "date-time"},
+      "the self-signup deadline (ISO 8601); anything else clears it"),
     P("enable_self_signup", BOOLISH, "legacy form of self_signup"),
     P("restrict_self_signup", BOOLISH, "legacy form of self_signup"),
     P("enable_auto_leader", BOOLISH, "legacy form of auto_leader"),
@@ -211,7 +213,7 @@ CATEGORY = with_context(obj(
         "id": ID, "name": STR, "role": CATEGORY_ROLE, "self_signup": nullable(enum("enabled", "restricted")),
         "group_limit": nullable(INT), "auto_leader": nullable(enum("first", "random")), "created_at": TIME,
         "context_type": enum("Course", "Account"), "protected": BOOL, "allows_multiple_memberships": BOOL,
-        "is_member": BOOL, "non_collaborative": BOOL,
+        "is_member": BOOL, "self_signup_end_at": nullable(TIME),
     },
     {
         "sis_group_category_id": nullable(STR), "sis_import_id": nullable(INT),
@@ -268,11 +270,12 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
     ("POST", "/api/v1/group_categories/{group_category_id}/import"): RouteDoc(
         "Import category groups (CSV)", "GroupCategoriesController#import", _TAG, "Progress",
         body_kind="csv_import", errors=("unauthorized", "protected", "content_type", "category_not_found"),
-        description="Answers a Progress tagged course_group_import; the import runs as the progress policy says."),
+        description="Answers a queued Progress tagged course_group_import; the import runs as the progress "
+                    "policy says (running once it starts)."),
     ("POST", "/api/v1/group_categories/{group_category_id}/assign_unassigned_members"): RouteDoc(
         "Assign unassigned members", "GroupCategoriesController#assign_unassigned_members", _TAG,
         {"anyOf": [ref("Progress"), array_of("AssignedGroup")],
-         "description": "a Progress tagged assign_unassigned_members; with sync=true the new members"},
+         "description": "a queued Progress tagged assign_unassigned_members; with sync=true the new members"},
         body=(P("sync", BOOLISH), P("group_by_section", BOOLISH)),
         errors=("unauthorized", "empty", "category_not_found")),
 }

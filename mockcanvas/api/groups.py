@@ -1,10 +1,12 @@
 """Groups API (GroupsController, app/controllers/groups_controller.rb).
 
 Implemented: every route of the Groups API seed except the membership routes (see
-``api/memberships.py``): list your groups (bookmark pages), list a context's groups, show, create
-(community and in a category), edit (``members[]``, ``leader``, ``avatar_id``), delete (soft),
-invite, list users, file upload preflight, preview_html, activity stream and its summary,
-permissions.
+``api/memberships.py``): list your groups (bookmark pages), list a context's groups
+(``include_inactive_users``), show, create (community and in a category), edit (``members[]``,
+``leader``, ``avatar_id``), delete (soft), invite (unknown e-mail addresses become pre-registered
+users), list users (needs ``read``; ``exclude_inactive`` on the course enrollment), file upload
+preflight (``/files_api``, folders), preview_html (file links get their verifier), activity stream
+and its summary, permissions.
 
 Limitations: ``section_restricted`` and the hidden-People-tab fallback of the context list are not
 modelled; ``include[]=group_submissions`` lists nothing (the mock has no assignments); the activity
@@ -19,17 +21,19 @@ from aiohttp import web
 
 from .. import html
 from ..openapi_docs import BOOLISH, SEARCH_TERM, USER_INCLUDE, USER_REF, P, RouteDoc, array_of
-from ..openapi_schemas import (ANY, BOOL, ID, INT, NULL, STR, TIME, URL, Schema, arr, const, enum, nullable, obj,
-                               ref, with_context)
+from ..openapi_schemas import (ANY, BOOL, ID, INT, NULL, STR, TIME, URL, USER_OPTIONAL, USER_REQUIRED, Schema, arr,
+                               const, enum, nullable, obj, ref, with_context)
 from ..responses import params_of, render
 from ..store import Store
 from ..store.groups import GroupInput
 from ..store.records import Group, StreamItem, User
 from ..views.common import iso
+from ..views.files import rewrite_file_links
 from ..views.groups import GROUP_INCLUDES, group_json, membership_json
 from ..views.users import user_json
 from ._common import base_url, bookmarked, current_user, includes, paged, store_of, view_context
 from ._params import flag, str_list
+from .files import success_url
 
 routes = web.RouteTableDef()
 WRITE_INCLUDES = ("users", "group_category", "permissions")
@@ -79,7 +83,9 @@ async def context_index(request: web.Request) -> web.Response:
         only_own=flag(params, "only_own_groups"), name_filter=name_filter,
     )
     inc = includes(params) & _GROUP_INCLUDES
-    return paged(request, keys, lambda g: group_json(vc, g, inc), load=lambda k: store.get("groups", k[-1]))
+    inactive = flag(params, "include_inactive_users")
+    return paged(request, keys, lambda g: group_json(vc, g, inc, include_inactive_users=inactive),
+                 load=lambda k: store.get("groups", k[-1]))
 
 
 @routes.get("/api/v1/groups/{group_id}")
@@ -138,14 +144,18 @@ async def users(request: web.Request) -> web.Response:
     vc = view_context(request)
     rights = vc.context_rights(group.context_type, group.context_id)
     inc = includes(params)
+    course = group.context_type == "Course"
 
     def one(u: User) -> dict[str, Any]:
         data = user_json(vc, u, rights=rights, include=inc)
-        if "active_status" in inc:
-            m = store.memberships.of_pair(group.id, u.id)
-            data["is_inactive"] = m is None or m.workflow_state != "accepted"
-        if "group_submissions" in inc:
+        if "group_submissions" in inc and course:
             data["group_submissions"] = []
+        if "active_status" in inc and course:
+            # every one of the user's enrollments in the course is ``inactive`` (hard_inactive?)
+            states = [e.workflow_state for e in (store.get("enrollments", i)
+                                                 for i in store.idx["enrollments"]["by_user"].ids(u.id))
+                      if e is not None and e.course_id == group.context_id]
+            data["is_inactive"] = bool(states) and all(st == "inactive" for st in states)
         return data
 
     return paged(request, found, one)
@@ -157,17 +167,20 @@ async def create_file(request: web.Request) -> web.Response:
     group = store.groups.find(request.match_info["group_id"])
     att = store.files.preflight(current_user(request), group, params_of(request))
     return render(request, {
-        "upload_url": f"{base_url(request)}/files_api/{att.upload_token}",
-        "upload_params": {"filename": att.display_name, "content_type": att.content_type},
+        "upload_url": f"{base_url(request)}/files_api",
+        "upload_params": store.files.upload_params(att, success_url(request, att.id, att.uuid)),
         "file_param": "file",
     })
 
 
 @routes.post("/api/v1/groups/{group_id}/preview_html")
 async def preview_html(request: web.Request) -> web.Response:
-    _group(request, "read")
+    store = store_of(request)
+    group = _group(request, "read", store)
     raw = params_of(request).get("html")
-    return render(request, {"html": html.sanitize(raw if isinstance(raw, str) else "", base_url(request))})
+    base = base_url(request)
+    clean = html.sanitize(raw if isinstance(raw, str) else "", base)
+    return render(request, {"html": rewrite_file_links(clean, base, lambda ref: store.files.group_file(group, ref))})
 
 
 def stream_item_json(request: web.Request, item: StreamItem, viewer: User) -> dict[str, Any]:
@@ -241,7 +254,10 @@ async def permissions(request: web.Request) -> web.Response:
 # -- the OpenAPI document: this area's routes and bodies (mockcanvas.openapi_docs) -------------
 TAGS = {"Groups": "GroupsController"}
 _TAG = "Groups"
-GROUP_INCLUDE = P("include[]", arr(enum(*GROUP_INCLUDES)), "extra keys of each group")
+GROUP_INCLUDE = P("include[]", arr(enum(*GROUP_INCLUDES)),
+                  "extra keys of each group; tabs: Conferences and Collaborations only when configured")
+INCLUDE_INACTIVE_USERS = P("include_inactive_users", BOOLISH,
+                           "include[]=users keeps members whose enrollment is not active, each with `active`")
 GROUP_FIELDS = (
     P("name", {"type": "string", "maxLength": 255}, "missing: a random 40-character name; blank: 400"),
     P("description", STR),
@@ -264,15 +280,16 @@ GROUP = with_context(obj(
         "id": ID, "name": STR, "created_at": TIME, "max_membership": nullable(INT), "is_public": BOOL,
         "join_level": {"type": "string", "description": "not validated: any value is saved and echoed"},
         "group_category_id": nullable(ID), "description": nullable(STR), "members_count": INT,
-        "storage_quota_mb": INT, "context_type": enum("Course", "Account"), "avatar_url": nullable(URL),
+        "storage_quota_mb": INT, "context_type": enum("Course", "Account"), "context_name": nullable(STR),
+        "avatar_url": nullable(URL),
         "leader": nullable(ref("UserDisplay")), "has_submission": BOOL, "concluded": BOOL,
         "non_collaborative": BOOL,
     },
     {
         "role": CATEGORY_ROLE,                       # only when the group has a category
-        "sis_group_id": nullable(STR),               # read_sis / manage_sis
-        "sis_import_id": nullable(INT),              # manage_sis
-        "users": arr(ref("User")),                   # include[]=users
+        "sis_group_id": nullable(STR),               # read_sis / manage_sis on the root account
+        "sis_import_id": nullable(INT),              # manage_sis on the root account
+        "users": arr(ref("GroupMember")),            # include[]=users
         "group_category": nullable(ref("GroupCategory")),
         "permissions": obj({"create_discussion_topic": BOOL, "join": BOOL, "create_announcement": BOOL}),
         "is_favorite": BOOL,                         # include[]=favorites
@@ -289,8 +306,10 @@ STREAM_ITEM = obj(
      "notification_category": nullable(STR)},
     description="a stream item (lib/api/v1/stream_item.rb), seeded items only")
 STREAM_SUMMARY = obj({"type": STR, "unread_count": INT, "count": INT, "notification_category": nullable(STR)})
+GROUP_MEMBER = obj(USER_REQUIRED, {**USER_OPTIONAL, "active": BOOL},
+                   description="user_json of include[]=users; `active` with include_inactive_users")
 SCHEMAS: dict[str, Schema] = {
-    "UserDisplay": USER_DISPLAY, "Tab": TAB, "Group": GROUP, "Permissions": PERMISSIONS,
+    "UserDisplay": USER_DISPLAY, "Tab": TAB, "Group": GROUP, "Permissions": PERMISSIONS, "GroupMember": GROUP_MEMBER,
     "StreamItem": STREAM_ITEM, "StreamSummaryItem": STREAM_SUMMARY, "PreviewHtml": obj({"html": STR}),
 }
 
@@ -303,11 +322,12 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
         "List the groups of a course", "GroupsController#context_index", _TAG, array_of("Group"),
         paginated="pages",
         query=(P("only_own_groups", BOOLISH), P("filter", STR, "substring of a group's or member's name"),
-               GROUP_INCLUDE),
+               GROUP_INCLUDE, INCLUDE_INACTIVE_USERS),
         errors=("unauthorized", "not_found")),
     ("GET", "/api/v1/accounts/{account_id}/groups"): RouteDoc(
         "List the groups of an account", "GroupsController#context_index", _TAG, array_of("Group"),
-        paginated="pages", query=(P("only_own_groups", BOOLISH), P("filter", STR), GROUP_INCLUDE),
+        paginated="pages",
+        query=(P("only_own_groups", BOOLISH), P("filter", STR), GROUP_INCLUDE, INCLUDE_INACTIVE_USERS),
         errors=("unauthorized", "not_found")),
     ("GET", "/api/v1/groups/{group_id}"): RouteDoc(
         "Get a single group", "GroupsController#show", _TAG, "Group", query=(GROUP_INCLUDE,),
@@ -336,23 +356,33 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
     ("POST", "/api/v1/groups/{group_id}/invite"): RouteDoc(
         "Invite others to a group", "GroupsController#invite", _TAG, array_of("GroupMembership"),
         body=(P("invitees[]", arr(STR, minItems=1), "e-mail addresses or login ids", required=True),),
-        errors=("unauthorized", "missing", "not_found")),
+        errors=("unauthorized", "missing", "not_found"),
+        description="An unknown e-mail address gets a new pre-registered user; only people who can "
+                    "take part in the group's course or account are invited."),
     ("GET", "/api/v1/groups/{group_id}/users"): RouteDoc(
         "List group's users", "GroupsController#users", _TAG, array_of("GroupUser"), paginated="pages",
         query=(SEARCH_TERM, P("include[]", arr(enum(*USER_INCLUDE, "active_status", "group_submissions"))),
-               P("exclude_inactive", BOOLISH)),
-        errors=("unauthorized", "search_term", "not_found")),
+               P("exclude_inactive", BOOLISH, "only accepted members with an active course enrollment")),
+        errors=("unauthorized", "search_term", "not_found"),
+        description="Needs read on the group (members, teachers, admins). Every non-deleted member by "
+                    "default; active_status: is_inactive when all the user's course enrollments are "
+                    "inactive (course groups only)."),
     ("POST", "/api/v1/groups/{group_id}/files"): RouteDoc(
         "Upload a file (step 1: preflight)", "GroupsController#create_file", _TAG, "UploadPreflight",
         body=(P("name", STR, "the file name (or `filename`); required"), P("filename", STR),
               P("size", {"type": "integer", "minimum": 0}), P("content_type", STR),
-              P("parent_folder_path", STR), P("parent_folder_id", STR), P("folder", STR, "deprecated"),
+              P("parent_folder_path", STR, "made under the group's root folder `files` when missing"),
+              P("parent_folder_id", STR, "one of the group's folders (else 404 with a message)"),
+              P("folder", STR, "deprecated"),
               P("on_duplicate", enum("overwrite", "rename")),
               P("url", STR, "upload by URL: refused by the mock")),
-        errors=("unauthorized", "message", "missing", "not_found")),
+        errors=("unauthorized", "message", "missing", "not_found", "not_found_message"),
+        description="Without a folder the file goes to files/unfiled. upload_url is /files_api."),
     ("POST", "/api/v1/groups/{group_id}/preview_html"): RouteDoc(
         "Preview processed html", "GroupsController#preview_html", _TAG, "PreviewHtml",
-        body=(P("html", STR),), errors=("unauthorized", "not_found")),
+        body=(P("html", STR),), errors=("unauthorized", "not_found"),
+        description="Sanitized; relative links made absolute; links to the group's files carry the "
+                    "file's verifier (api_user_content)."),
     ("GET", "/api/v1/groups/{group_id}/activity_stream"): RouteDoc(
         "Group activity stream", "GroupsController#activity_stream", _TAG, array_of("StreamItem"),
         paginated="pages", errors=("unauthorized", "not_found"),

@@ -1,7 +1,8 @@
 """Group Memberships API (GroupMembershipsController, app/controllers/group_memberships_controller.rb).
 
 Implemented: list (``filter_states[]``, paginated), show / update / leave-or-remove by membership id
-or by user id (``self`` and ``sis_user_id:`` forms), create (``user_id``, ``self`` allowed). The rules
+or by user id (``self`` and ``sis_user_id:`` forms), bulk removal (``DELETE /groups/:id/users?
+user_ids[]=``), create (``user_id``, ``self`` allowed). The rules
 (who may add whom, the state ``join_level`` gives, auto-accept outside communities, the move between
 groups of a category, full groups, leadership) live in ``store/memberships.py``.
 
@@ -12,9 +13,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..errors import ParameterMissing
+from ..errors import NotFound, ParameterMissing
 from ..openapi_docs import BOOLISH, USER_REF, P, RouteDoc, array_of, id_or
-from ..openapi_schemas import BOOL, ID, INT, STR, TIME, Schema, arr, enum, nullable, obj
+from ..openapi_schemas import BOOL, ID, INT, STR, TIME, Schema, arr, const, enum, nullable, obj
 from ..pagination import paginate
 from ..responses import params_of, render
 from ..store.records import Group, GroupMembership
@@ -92,6 +93,22 @@ async def destroy(request: web.Request) -> web.Response:
     return render(request, {"ok": True})
 
 
+@routes.delete("/api/v1/groups/{group_id}/users")
+async def bulk_destroy(request: web.Request) -> web.Response:
+    """``DELETE /groups/:group_id/users?user_ids[]=A&user_ids[]=B``: each listed member removed as a
+    single removal would be (canvas-facts Corrections 7, a real Canvas 2025); the ids the caller may
+    not remove come back in ``unauthorized_user_ids``. Without ``user_ids`` there is no membership
+    to find: the standard 404 (*chosen*: the route is the single removal's without a user id)."""
+    group = _group(request)
+    raw = str_list(params_of(request).get("user_ids"))
+    user_ids = [i for i in (store_of(request).find_id(x) for x in raw) if i is not None]
+    if not raw:
+        raise NotFound()
+    deleted, unauthorized = store_of(request).memberships.bulk_remove(current_user(request), group, user_ids)
+    return render(request, {"deleted_user_ids": deleted, "message": "Bulk delete completed",
+                            "unauthorized_user_ids": unauthorized})
+
+
 # -- the OpenAPI document: this area's routes and bodies (mockcanvas.openapi_docs) -------------
 TAGS = {"Group Memberships": "GroupMembershipsController"}
 _TAG = "Group Memberships"
@@ -106,7 +123,10 @@ MEMBERSHIP = obj(
      "moderator": BOOL, "created_at": TIME},
     {"just_created": BOOL, "sis_group_id": nullable(STR), "sis_import_id": nullable(INT)},
     description="group_membership_json; just_created only in the create answer")
-SCHEMAS: dict[str, Schema] = {"GroupMembership": MEMBERSHIP}
+BULK_DELETE = obj({"deleted_user_ids": arr(ID), "message": const("Bulk delete completed"),
+                   "unauthorized_user_ids": arr(ID)},
+                  description="DELETE /groups/:group_id/users?user_ids[]=...: who was removed, who may not be")
+SCHEMAS: dict[str, Schema] = {"GroupMembership": MEMBERSHIP, "BulkDeleteMemberships": BULK_DELETE}
 
 ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
     ("GET", "/api/v1/groups/{group_id}/memberships"): RouteDoc(
@@ -132,6 +152,13 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
     ("DELETE", "/api/v1/groups/{group_id}/memberships/{membership_id}"): RouteDoc(
         "Leave a group", "GroupMembershipsController#destroy", _TAG, "Ok", body_kind="none",
         errors=MEMBERSHIP_ERRORS),
+    ("DELETE", "/api/v1/groups/{group_id}/users"): RouteDoc(
+        "Bulk delete memberships", "GroupMembershipsController#destroy", _TAG, "BulkDeleteMemberships",
+        query=(P("user_ids[]", arr(ID), "the users to remove", required=True),), body_kind="none",
+        errors=MEMBERSHIP_ERRORS,
+        description="Each user removed as a single removal would be (the member who may leave, or a "
+                    "caller who may manage); the others in unauthorized_user_ids; users without a "
+                    "membership in neither list."),
     ("DELETE", "/api/v1/groups/{group_id}/users/{user_id}"): RouteDoc(
         "Leave a group (by user)", "GroupMembershipsController#destroy", _TAG, "Ok", body_kind="none",
         errors=MEMBERSHIP_ERRORS),

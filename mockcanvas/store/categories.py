@@ -12,7 +12,12 @@ Mirrors GroupCategoriesController (app/controllers/group_categories_controller.r
   omitted one becomes null (ParamsPolicy); ``name`` is kept when absent; a new ``group_limit``
   reaches every group's ``max_membership``;
 * ``create_group_count`` creates "<singular name> N" groups (courses only, at most 200); without
-  self-signup the course's unassigned students are also distributed at once;
+  self-signup the course's unassigned students are also distributed at once, in every kind of
+  category (a PUT with ``split_group_count`` on a student-organized one too: canvas-facts
+  Corrections 12); only ``assign_unassigned_members`` refuses student-organized categories;
+* ``self_signup_end_at`` (the self-signup deadline) is taken as an ISO 8601 time, anything else
+  clears it; ``non_collaborative`` is taken but not shown (the 2025 JSON has no such key);
+* ``sis_group_category_id`` is set with manage_sis on the category's root account;
 * ``restricted`` self-signup is refused while a group of the category mixes sections;
 * protected categories (student_organized, communities) cannot be deleted or imported into.
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from .. import errors as E
@@ -166,6 +172,9 @@ class CategoryOps:
         fields["group_limit"] = limit
         if "non_collaborative" in params:
             fields["non_collaborative"] = bool(to_bool(params.get("non_collaborative"), False))
+        if "self_signup_end_at" in params:
+            # a time attribute: an ISO 8601 time is kept, anything else (or blank) becomes null
+            fields["self_signup_end_at"] = _time(params.get("self_signup_end_at"))
         count, assign = 0, False
         if context_type == "Course":
             split = params.get("split_group_count")
@@ -220,7 +229,7 @@ class CategoryOps:
         sis = params.get("sis_group_category_id")
         if sis is None:
             return None
-        if "manage_sis" not in ctx:
+        if "manage_sis" not in ctx:  # the root account's rights (``@group_category.root_account``)
             raise E.SisPermission(update=False)  # Canvas sends the "set" wording from update too
         sis = str(sis)
         taken = self.s.idx["group_categories"]["by_sis"].get(sis)
@@ -230,12 +239,12 @@ class CategoryOps:
 
     def create(self, actor: r.User, context_type: str, context_id: int, params: dict[str, Any]) -> r.GroupCategory:
         with self.s.lock:
-            ctx = self.require(actor, context_type, context_id, {"manage_groups_add"})
+            self.require(actor, context_type, context_id, {"manage_groups_add"})
             fields, count, assign = self._validated(None, context_type, context_id, params)
-            sis = self._check_sis(ctx, params, None)
+            root = (self.s.people.root_account_id(context_id) if context_type == "Account"
+                    else self.s.get("courses", context_id).root_account_id)
+            sis = self._check_sis(self.s.groups.root_rights(actor, root), params, None)
             with self.s.atomic():
-                root = (self.s.people.root_account_id(context_id) if context_type == "Account"
-                        else self.s.get("courses", context_id).root_account_id)
                 cat = self.s.insert("group_categories", context_type=context_type, context_id=context_id,
                                     root_account_id=root, sis_group_category_id=sis, **fields)
                 self._create_groups(cat, count)
@@ -245,9 +254,9 @@ class CategoryOps:
 
     def update(self, actor: r.User, cat: r.GroupCategory, params: dict[str, Any]) -> r.GroupCategory:
         with self.s.lock:
-            ctx = self.require(actor, cat.context_type, cat.context_id, {"manage_groups_manage"})
+            self.require(actor, cat.context_type, cat.context_id, {"manage_groups_manage"})
             fields, count, assign = self._validated(cat, cat.context_type, cat.context_id, params)
-            sis = self._check_sis(ctx, params, cat)
+            sis = self._check_sis(self.s.groups.root_rights(actor, cat.root_account_id), params, cat)
             if sis is not None:
                 fields["sis_group_category_id"] = sis
             with self.s.atomic():
@@ -298,11 +307,17 @@ class CategoryOps:
         """GroupCategory#assign_unassigned_members: the unassigned students, in random order, each to
         the smallest group with room (water-filling), so sizes differ by at most one where limits
         allow. ``by_section`` prefers a group whose members share the student's section. Bulk
-        inserts, as Canvas's bulk_insert; auto_leader is applied afterwards."""
+        inserts, as Canvas's bulk_insert; auto_leader is applied afterwards.
+
+        In every kind of category (``GroupCategory#unassigned_users``): in one that allows multiple
+        memberships (student-organized, communities) everyone counts as unassigned, so everyone
+        is placed, each in a group they are not in yet (the ``split_group_count`` of a PUT does
+        this to a student-organized category; only ``assign_unassigned_members`` refuses one)."""
         groups = [self.s.get("groups", k[-1]) for k in self.s.idx["groups"]["by_category"].keys(cat.id)]
         if not groups:
             return []
-        users = self.unassigned(cat) if not cat.allows_multiple_memberships else []
+        multi = cat.allows_multiple_memberships
+        users = self.unassigned(cat)
         self.s.rng.shuffle(users)
         size = {g.id: self.s.memberships.accepted_count(g.id) for g in groups}
         limit = {g.id: g.max_membership or cat.group_limit for g in groups}
@@ -315,9 +330,10 @@ class CategoryOps:
         created: list[r.GroupMembership] = []
         now = self.s.now()
         for u in users:
-            open_groups = [g for g in groups if limit[g.id] is None or size[g.id] < limit[g.id]]
+            open_groups = [g for g in groups if (limit[g.id] is None or size[g.id] < limit[g.id])
+                           and not (multi and self.s.memberships.of_pair(g.id, u.id) is not None)]
             if not open_groups:
-                break
+                continue  # full everywhere (then for everyone after), or already in every group
             if sections:
                 mine = self.s.policy.section_ids(u.id, cat.context_id)
                 same = [g for g in open_groups if not sections[g.id] or sections[g.id] & mine]
@@ -470,6 +486,21 @@ class CategoryOps:
                               storage_quota_mb=self.s.settings.group_default_quota_mb,
                               created_at=now, updated_at=now)
         return g
+
+def _time(value: Any) -> datetime | None:
+    """ActiveRecord's cast of a time attribute from a parameter: ISO 8601 (``Z`` or an offset;
+    a naive time is UTC) to an aware UTC time; anything unparseable to None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
 
 def _to_sentence(items: list[str]) -> str:
     """Array#to_sentence: "A", "A and B", "A, B, and C"."""

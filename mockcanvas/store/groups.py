@@ -9,13 +9,20 @@ Mirrors GroupsController (app/controllers/groups_controller.rb) and the Group mo
 * ``storage_quota_mb`` is ignored without manage_storage_quotas; ``sis_group_id`` needs manage_sis;
 * the creator joins as an accepted moderator in communities, and in student-organized categories
   when a student creates the group;
-* delete is soft: ``workflow_state`` deleted, memberships left alone, later lookups 404.
+* delete is soft: ``workflow_state`` deleted, memberships left alone, later lookups 404;
+* ``sis_group_id`` is set with manage_sis on the group's root account (not the course's rights);
+* the users list needs ``read`` (GroupsController#users); ``exclude_inactive`` keeps the
+  participating users (accepted, active in the course); ``include[]=users`` shows a non-admin only
+  those (``Group#participating_users_in_context``), an admin (read_as_admin) every member;
+* invite resolves addresses as ``UserList`` (``preferred``) does, making pre-registered users for
+  unknown e-mail addresses, and invites only people who can take part in the group's context.
 
 Every operation validates all of its input before it changes anything.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +82,11 @@ class GroupOps:
         if right not in self.s.policy.group_rights(user, group):
             raise E.Unauthorized()
 
+    def root_rights(self, user: r.User | None, root_account_id: int) -> frozenset[str]:
+        """The user's rights on a root account: SIS ids are read (read_sis / manage_sis) and set
+        (manage_sis) there, not in the course (``group.root_account.grants_right?``)."""
+        return self.s.policy.context_rights(user, "Account", root_account_id)
+
     def user_groups(self, user: r.User, context_type: str | None = None) -> list[r.Group]:
         """The user's current groups (accepted memberships in live groups), by name then id."""
         out = []
@@ -126,28 +138,51 @@ class GroupOps:
 
     def users(self, viewer: r.User, group: r.Group, *, search_term: str | None = None,
               exclude_inactive: bool = False) -> list[r.User]:
-        """GroupsController#users: the group's non-deleted members by sortable name."""
-        self.require(viewer, group, "read_roster")
+        """GroupsController#users: needs ``read`` on the group (not read_roster: who may only join
+        does not see the list). ``UserSearch.scope_for`` -> ``Group#users_visible_to``: without
+        ``exclude_inactive`` (or with it false) every non-deleted member in any membership state;
+        with it true the participating users in context (accepted members with an active
+        enrollment in the group's course). By sortable name."""
+        self.require(viewer, group, "read")
         term = normalize_search_term(search_term, self.s.settings.search_term_min_length)
+        if exclude_inactive:
+            found = self.participating_users(group)
+        else:
+            found = [u for u in (self.s.get("users", m.user_id) for m in self.s.memberships.live(group.id))
+                     if u is not None and u.workflow_state != "deleted"]
+        return by_sortable_name(u for u in found if term is None or user_matches(u, term))
+
+    def participating_users(self, group: r.Group) -> list[r.User]:
+        """Group#participating_users_in_context: accepted members, and in a course group only
+        those with an active enrollment in the course (Course#participating_users)."""
+        policy = self.s.policy
+        course = group.context_type == "Course"
         out = []
         for m in self.s.memberships.live(group.id):
-            if exclude_inactive and m.workflow_state != "accepted":
+            if m.workflow_state != "accepted":
+                continue
+            if course and not policy.enrollments(m.user_id, group.context_id):
                 continue
             u = self.s.get("users", m.user_id)
-            if u is not None and u.workflow_state != "deleted" and (term is None or user_matches(u, term)):
+            if u is not None:
                 out.append(u)
-        return by_sortable_name(out)
+        return out
 
-    def visible_members(self, viewer: r.User | None, group: r.Group, limit: int = 1000) -> list[r.User]:
-        """include[]=users: admins see every live member, others accepted members only."""
+    def visible_members(self, viewer: r.User | None, group: r.Group, limit: int = 1000, *,
+                        include_inactive_users: bool = False) -> list[r.User]:
+        """include[]=users (lib/api/v1/group.rb): a viewer with read_as_admin on the group's
+        context sees every non-deleted member (``group.users``); anyone else the participating
+        users in context: accepted members whose course enrollment is active
+        (``include_inactive_users`` keeps the inactive ones)."""
         ctx = self.s.policy.context_rights(viewer, group.context_type, group.context_id)
-        admin = bool(ctx & {"manage_groups_manage", "manage_groups_add", "manage_groups_delete"})
-        users = []
-        for m in self.s.memberships.live(group.id):
-            if admin or m.workflow_state == "accepted":
-                u = self.s.get("users", m.user_id)
-                if u is not None:
-                    users.append(u)
+        if "read_as_admin" in ctx:
+            users = [u for u in (self.s.get("users", m.user_id) for m in self.s.memberships.live(group.id))
+                     if u is not None and u.workflow_state != "deleted"]
+        elif include_inactive_users or group.context_type != "Course":
+            users = [u for u in (self.s.get("users", m.user_id) for m in self.s.memberships.live(group.id)
+                                 if m.workflow_state == "accepted") if u is not None]
+        else:
+            users = self.participating_users(group)
         return by_sortable_name(users)[:limit]
 
     # -- create ----------------------------------------------------------------------------
@@ -156,9 +191,10 @@ class GroupOps:
             cat = self.s.get("group_categories", k[-1])
             if cat.role == "communities":
                 return cat
+        # GroupCategory.communities_for: name and role only (no self-signup)
         return self.s.insert(
             "group_categories", name="Communities", context_type="Account", context_id=root_account_id,
-            root_account_id=root_account_id, role="communities", self_signup="enabled",
+            root_account_id=root_account_id, role="communities",
         )
 
     def create(self, actor: r.User, data: GroupInput, category: r.GroupCategory | None = None) -> r.Group:
@@ -171,8 +207,10 @@ class GroupOps:
                 ctx = self.s.policy.context_rights(actor, category.context_type, category.context_id)
                 if "manage_groups_add" not in ctx:
                     raise E.Unauthorized()
-            # ``if (sis_id = params.delete :sis_group_id)``: any non-null value, even "", needs manage_sis
-            if is_set(data.sis_group_id) and data.sis_group_id is not None and "manage_sis" not in ctx:
+            # ``if (sis_id = params.delete :sis_group_id)``: any non-null value, even "", needs
+            # manage_sis on the group's root account
+            if is_set(data.sis_group_id) and data.sis_group_id is not None \
+                    and "manage_sis" not in self.root_rights(actor, category.root_account_id):
                 raise E.SisPermission(update=False)
             if not self.s.policy.can_create_in(actor, category):
                 raise E.Unauthorized()
@@ -245,7 +283,8 @@ class GroupOps:
         with self.s.lock:
             self.require(actor, group, "update")
             ctx = self.s.policy.context_rights(actor, group.context_type, group.context_id)
-            if is_set(data.sis_group_id) and data.sis_group_id is not None and "manage_sis" not in ctx:
+            if is_set(data.sis_group_id) and data.sis_group_id is not None \
+                    and "manage_sis" not in self.root_rights(actor, group.root_account_id):
                 raise E.SisPermission(update=True)
             category = self.category_of(group)
             fields = self._validated_fields(group, data, category, ctx)
@@ -333,17 +372,62 @@ class GroupOps:
             return group
 
     def invite(self, actor: r.User, group: r.Group, invitees: Any) -> list[r.GroupMembership]:
+        """GroupsController#invite: ``UserList`` with the ``preferred`` search resolves each address
+        (a login id or e-mail address of the group's root account); an unknown e-mail address gets
+        a new pre-registered user with that address (``UserList#users`` saves it before anyone is
+        invited); unknown login ids and unparseable entries are left out. Each user who can take
+        part in the group's context is then invited (``invite_user``; accepted outside
+        communities); people outside a course are not added, as ``members[]`` refuses them."""
         with self.s.lock:
             self.require(actor, group, "manage")
             if invitees in (None, "", []):
                 raise E.ParameterMissing("invitees")
-            addresses = invitees if isinstance(invitees, list) else [invitees]
-            users: list[r.User] = []
-            for address in addresses:
-                u = self.s.people.find_by_address(str(address), group.root_account_id)
-                if u is not None and u not in users:
-                    users.append(u)
-            return self._add_until_full(group, users)
+            entries = invitees if isinstance(invitees, list) else re.split(r"[,;\n]", str(invitees))
+            with self.s.atomic():
+                users: list[r.User] = []
+                for entry in entries:
+                    u = self._invitee(str(entry), group.root_account_id)
+                    if u is not None and u not in users:
+                        users.append(u)
+                policy = self.s.policy
+                users = [u for u in users if policy.can_participate(u, group.context_type, group.context_id)]
+                return self._add_until_full(group, users)
+
+    def _invitee(self, entry: str, root_account_id: int) -> r.User | None:
+        """One UserList entry: a known login id or e-mail address, else (an e-mail address only) a
+        new ``pre_registered`` user named after it (``"Name" <address>`` gives the name)."""
+        entry = entry.strip()
+        if not entry:
+            return None
+        name, address = _parse_address(entry)
+        found = self.s.people.find_by_address(address, root_account_id)
+        if found is not None or "@" not in address:
+            return found
+        if self.s.idx["users"]["by_email"].get(address.strip().casefold()) is not None:
+            return None  # another root account's user has it: left out (*chosen*; the mock keeps one user per address)
+        name = name or address
+        now = self.s.now()
+        return self.s.insert("users", name=name, short_name=name, sortable_name=_sortable(name), email=address,
+                             account_id=root_account_id, workflow_state="pre_registered",
+                             created_at=now, updated_at=now)
+
+
+_NAMED_ADDRESS = re.compile(r"""\A\s*["']?(.*?)["']?\s*<(\S+?@\S+?)>""")
+
+
+def _parse_address(entry: str) -> tuple[str | None, str]:
+    """UserList#parse_email: ``"Jane Doe" <jane@x.edu>`` or ``Jane Doe <jane@x.edu>`` -> (name,
+    address); anything else is the address itself."""
+    m = _NAMED_ADDRESS.match(entry)
+    if m:
+        return (m.group(1).strip() or None), m.group(2)
+    return None, entry
+
+
+def _sortable(name: str) -> str:
+    """User#infer_defaults for a new user: "Jane Doe" -> "Doe, Jane"; one word stays as it is."""
+    parts = name.split()
+    return f"{parts[-1]}, {' '.join(parts[:-1])}" if len(parts) > 1 else name
 
 
 # -- the area's tables, indexes, operations and live events (mockcanvas.store.registry) ---------

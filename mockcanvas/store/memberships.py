@@ -14,7 +14,10 @@ app/models/group_membership.rb) and ``GroupLeadership`` (app/models/group_leader
 * in a category without multiple memberships, joining a group soft-deletes the user's other
   memberships there (the user is moved, no error);
 * a leader who leaves is cleared; with ``auto_leader``, whenever a membership changes and
-  nobody leads the group, a leader is chosen.
+  nobody leads the group, a leader is chosen;
+* a bulk removal (``DELETE /groups/:id/users?user_ids[]=``) removes each member as a single
+  removal would, and names those the caller may not remove (a real Canvas 2025, canvas-facts
+  Corrections 7).
 """
 
 from __future__ import annotations
@@ -244,6 +247,37 @@ class MembershipOps:
             if not own and "manage" not in self.s.policy.group_rights(actor, group):
                 raise Unauthorized()
             self.remove(m)
+
+    def bulk_remove(self, actor: r.User, group: r.Group, user_ids: Sequence[int]) -> tuple[list[int], list[int]]:
+        """``DELETE /groups/:id/users?user_ids[]=...``: each listed user's live membership, removed
+        when the caller may delete it (as a single removal: the member who may leave, anyone who
+        may manage), else reported as unauthorized. Rights are judged on the memberships as they
+        were before the request (a moderator who removes themself first still removes the rest).
+        Ids without a live membership in the group are in neither list (*chosen*). Each removal is
+        a single soft delete, with its own ``group_membership_updated``."""
+        with self.s.lock:
+            policy = self.s.policy
+            manage = "manage" in policy.group_rights(actor, group)
+            deleted: list[r.GroupMembership] = []
+            unauthorized: list[int] = []
+            seen: set[int] = set()
+            for uid in user_ids:
+                if uid in seen:
+                    continue
+                seen.add(uid)
+                m = self.of_pair(group.id, uid)
+                if m is None:
+                    continue
+                member = self.s.get("users", m.user_id)
+                own = actor.id == m.user_id and "leave" in policy.group_rights(member, group)
+                if own or manage:
+                    deleted.append(m)
+                else:
+                    unauthorized.append(uid)
+            with self.s.atomic():
+                for m in deleted:
+                    self.remove(m)
+            return [m.user_id for m in deleted], unauthorized
 
 
 LISTABLE_STATES = ("accepted", "invited", "requested")

@@ -6,12 +6,17 @@ to the progress's own user; ``results`` are shown once the progress is no longer
 
 When a job runs is a *policy*, settable per store (and so per server and per test):
 
-* ``background`` (default, as Canvas): the creating call answers a ``running`` progress and the job
-  runs right after the response, with no further request needed (the app schedules it on its loop);
+The creating call answers a ``queued`` progress, as Canvas's (the job is enqueued, no worker has
+picked it up yet; a real Canvas 2025 answers ``queued``, canvas-facts Corrections 6); it turns
+``running`` when its job starts and ``completed`` / ``failed`` when the job ends.
+
+* ``background`` (default, as Canvas): the job runs right after the response, with no further
+  request needed (the app schedules it on its loop);
 * ``immediate``: the job runs inside the creating call (the answer is already ``completed``);
 * ``manual``: the job runs only when advanced (``POST /__mockcanvas__/progress/:id/advance`` or
-  :meth:`ProgressOps.advance`);
-* ``polls:N``: the job runs when the progress has been read N times (``GET /progress/:id``);
+  :meth:`ProgressOps.advance`); until then the progress stays ``queued``;
+* ``polls:N``: the job starts at the first read (``GET /progress/:id``: ``running``) and ends at
+  the N-th (``polls:1`` ends it at the first);
 * ``fail:MESSAGE``: the job does not run; the progress fails with MESSAGE at its first poll or
   advance.
 
@@ -73,10 +78,10 @@ class ProgressOps:
         """Create a queued progress for ``job``; under ``immediate`` the job runs now."""
         with self.s.lock:
             now = self.s.now()
-            # assignment and import start their progress before queueing the job, so the creating
-            # call already answers ``running`` (canvas-facts section 4, the API docs' examples)
+            # the job is only enqueued: the creating call answers ``queued`` (a real Canvas 2025;
+            # older copies called ``start_progress`` first and the API docs' example says running)
             p = self.s.insert("progresses", context_type=context_type, context_id=context_id, tag=tag,
-                              user_id=user_id, workflow_state="running", created_at=now, updated_at=now)
+                              user_id=user_id, workflow_state="queued", created_at=now, updated_at=now)
             self._jobs[p.id] = job
             if parse_policy(self.policy)[0] == "immediate":
                 self.run(p)
@@ -87,7 +92,8 @@ class ProgressOps:
         return parse_policy(self.policy)[0] == "background"
 
     def run(self, p: r.Progress) -> r.Progress:
-        """Run the progress's job now (if it is still pending): running -> completed / failed."""
+        """Run the progress's job now (if it is still pending): queued -> running -> completed /
+        failed (``Progress#process_job``: ``start`` before the job, ``complete`` or ``fail`` after)."""
         with self.s.lock:
             job = self._jobs.pop(p.id, None)
             if job is None or not p.pending:
@@ -96,6 +102,7 @@ class ProgressOps:
             if name == "fail":
                 self._set(p, workflow_state="failed", message=arg)
                 return p
+            self._start(p)
             try:
                 # a job's live events carry the job's context, not the request's (Delayed::Worker
                 # sets job.live_events_context: root account, job id and tag)
@@ -124,6 +131,11 @@ class ProgressOps:
     def advance(self, p: r.Progress) -> r.Progress:
         """The control plane's explicit step, whatever the policy."""
         return self.run(p)
+
+    def _start(self, p: r.Progress) -> None:
+        """queued -> running: a worker picked the job up."""
+        if p.workflow_state == "queued":
+            self._set(p, workflow_state="running")
 
     def _set(self, p: r.Progress, **fields: Any) -> None:
         self.s._update("progresses", p, updated_at=self.s.now(), **fields)
@@ -154,6 +166,8 @@ class ProgressOps:
                 # arrives first runs it, so a polling client always sees it finish
                 if name in ("background", "fail") or (name == "polls" and p.polls >= arg):
                     self.run(p)
+                elif name == "polls":
+                    self._start(p)  # the job has started and ends at the N-th read
         return p
 
     def cancel(self, user: r.User, p: r.Progress, message: str | None) -> r.Progress:

@@ -2,6 +2,13 @@
 lib/api/v1/group_category.rb; canvas-facts section 3).
 
 ``followed_by_user`` from the docs' model is not emitted, as the real serializer does not.
+
+As a real Canvas 2025 answers (canvas-facts Corrections 3, 4, 5, 8, 9): group JSON has
+``context_name``; category JSON has ``self_signup_end_at`` and no ``non_collaborative``; SIS ids
+(``sis_group_id``, ``sis_group_category_id``, ``sis_import_id``) follow the caller's rights on the
+root account, not the course; ``include[]=users`` shows a non-admin only the participating members
+(accepted, active in the course); ``include[]=tabs`` shows Conferences and Collaborations only when
+configured (``Settings.web_conferences`` / ``Settings.collaborations``).
 """
 
 from __future__ import annotations
@@ -31,10 +38,11 @@ def _context_key(context_type: str) -> str:
 
 
 def group_json(vc: ViewContext, group: Group, include: Iterable[str] = (),
-               rights: frozenset[str] | None = None) -> dict[str, Any]:
+               rights: frozenset[str] | None = None, *, include_inactive_users: bool = False) -> dict[str, Any]:
     include = set(include)
     s = vc.store
     ctx = vc.context_rights(group.context_type, group.context_id)
+    root = vc.context_rights("Account", group.root_account_id)  # SIS ids: the root account's rights
     category = s.get("group_categories", group.group_category_id) if group.group_category_id else None
     data: dict[str, Any] = {
         "id": group.id,
@@ -49,6 +57,7 @@ def group_json(vc: ViewContext, group: Group, include: Iterable[str] = (),
         "storage_quota_mb": group.storage_quota_mb,
         "context_type": group.context_type,
         _context_key(group.context_type): group.context_id,
+        "context_name": _context_name(vc, group.context_type, group.context_id),
         "avatar_url": _avatar_url(vc, group) if group.avatar_attachment_id is not None else None,
         "leader": None,
         "has_submission": False,
@@ -61,9 +70,9 @@ def group_json(vc: ViewContext, group: Group, include: Iterable[str] = (),
         leader = s.get("users", group.leader_id)
         if leader is not None:
             data["leader"] = user_display_json(vc, leader, group.id)
-    if reads_sis(ctx):
+    if reads_sis(root):
         data["sis_group_id"] = group.sis_group_id
-    if "manage_sis" in ctx:
+    if "manage_sis" in root:
         data["sis_import_id"] = group.sis_import_id
     if not include:  # the common case: none of the optional keys below
         return data
@@ -71,7 +80,12 @@ def group_json(vc: ViewContext, group: Group, include: Iterable[str] = (),
     if rights is None and not include.isdisjoint(_RIGHTS_INCLUDES):
         rights = s.policy.group_rights(vc.viewer, group)
     if "users" in include:
-        data["users"] = [user_json(vc, u, rights=ctx) for u in s.groups.visible_members(vc.viewer, group)]
+        members = s.groups.visible_members(vc.viewer, group, include_inactive_users=include_inactive_users)
+        data["users"] = [user_json(vc, u, rights=ctx) for u in members]
+        if include_inactive_users:
+            active = {u.id for u in s.groups.participating_users(group)}
+            for u, row in zip(members, data["users"]):
+                row["active"] = u.id in active
     if "group_category" in include:
         data["group_category"] = category_json(vc, category) if category else None
     if "permissions" in include:
@@ -93,6 +107,13 @@ def group_json(vc: ViewContext, group: Group, include: Iterable[str] = (),
     return data
 
 
+def _context_name(vc: ViewContext, context_type: str, context_id: int) -> str | None:
+    """``context_name``: the name of the group's course or account (a real Canvas 2025,
+    canvas-facts Corrections 3)."""
+    ctx = vc.store.get("courses" if context_type == "Course" else "accounts", context_id)
+    return ctx.name if ctx is not None else None
+
+
 def _avatar_url(vc: ViewContext, group: Group) -> str | None:
     if group.avatar_attachment_id is None:
         return None
@@ -108,7 +129,17 @@ def _concluded(vc: ViewContext, group: Group) -> bool:
 
 
 def tabs_json(vc: ViewContext, group: Group, rights: frozenset[str]) -> list[dict[str, Any]]:
-    tabs = TABS if "read" in rights else TABS[:6]
+    """Group#tabs_available filtered as lib/api/v1/tab.rb does: the six tabs always; Conferences
+    only for a reader when a conference service is configured (``feature_enabled?(:web_conferences)``,
+    ``Settings.web_conferences``) and Collaborations only for a reader when collaborations are
+    configured (``Collaboration.any_collaborations_configured?``, ``Settings.collaborations``);
+    positions count the tabs shown."""
+    tabs = list(TABS[:6])
+    if "read" in rights:
+        if vc.store.settings.web_conferences:
+            tabs.append(TABS[6])
+        if vc.store.settings.collaborations:
+            tabs.append(TABS[7])
     out = []
     for position, (tab_id, label, suffix) in enumerate(tabs, start=1):
         path = f"/groups/{group.id}{suffix}"
@@ -120,7 +151,8 @@ def tabs_json(vc: ViewContext, group: Group, rights: frozenset[str]) -> list[dic
 def membership_json(vc: ViewContext, m: GroupMembership, *, just_created: bool | None = None) -> dict[str, Any]:
     s = vc.store
     group = s.get("groups", m.group_id)
-    ctx = vc.context_rights(group.context_type, group.context_id) if group else frozenset()
+    # SIS ids: the root account's rights (``membership.group.root_account.grants_any_right?``)
+    ctx = vc.context_rights("Account", group.root_account_id) if group else frozenset()
     data: dict[str, Any] = {
         "id": m.id,
         "group_id": m.group_id,
@@ -140,7 +172,7 @@ def membership_json(vc: ViewContext, m: GroupMembership, *, just_created: bool |
 
 def category_json(vc: ViewContext, cat: GroupCategory, includes: Iterable[str] = ()) -> dict[str, Any]:
     s = vc.store
-    ctx = vc.context_rights(cat.context_type, cat.context_id)
+    root = vc.context_rights("Account", cat.root_account_id)  # SIS ids: the root account's rights
     data: dict[str, Any] = {
         "id": cat.id,
         "name": cat.name,
@@ -154,11 +186,11 @@ def category_json(vc: ViewContext, cat: GroupCategory, includes: Iterable[str] =
         "protected": cat.protected,
         "allows_multiple_memberships": cat.allows_multiple_memberships,
         "is_member": _is_member(vc, cat),
-        "non_collaborative": cat.non_collaborative,
+        "self_signup_end_at": iso(cat.self_signup_end_at),
     }
-    if reads_sis(ctx):
+    if reads_sis(root):
         data["sis_group_category_id"] = cat.sis_group_category_id
-    if "manage_sis" in ctx:
+    if "manage_sis" in root:
         data["sis_import_id"] = cat.sis_import_id
     includes = set(includes)
     if "progress_url" in includes:

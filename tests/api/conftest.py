@@ -90,8 +90,10 @@ class AppApi(Api):
         self.inner = LoopClient(store)
         self.app, self.base_url = self.inner.app, self.inner.base_url
 
+    # redirects are answers to check, not to follow: as ServerApi (allow_redirects=False)
     def request(self, method, path, *, token="teacher-token", headers=None, **kw):
         self._form(kw)
+        kw.setdefault("allow_redirects", False)
         return Resp(*self.inner.send(method, path, headers=self._headers(token, headers), **kw))
 
     def upload(self, url, fields, filename, content, content_type="application/octet-stream", *, token=None):
@@ -99,7 +101,8 @@ class AppApi(Api):
         for k, v in fields.items():
             form.add_field(k, str(v))
         form.add_field("file", content, filename=filename, content_type=content_type)
-        return Resp(*self.inner.send("POST", url, data=form, headers=self._headers(token, None)))
+        return Resp(*self.inner.send("POST", url, data=form, headers=self._headers(token, None),
+                                     allow_redirects=False))
 
     @property
     def problems(self) -> list:

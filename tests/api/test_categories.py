@@ -29,11 +29,11 @@ SEARCH_TERM_TOO_SHORT = {"errors": [{"field": "search_term", "code": "invalid",
 STUDENTS = list(range(6, 20))
 UNASSIGNED_IN_PROJECTS = [14, 15, 16, 17, 18, 19]
 CATEGORY_KEYS = {"id", "name", "role", "self_signup", "group_limit", "auto_leader", "created_at", "context_type",
-                 "protected", "allows_multiple_memberships", "is_member", "non_collaborative"}
+                 "protected", "allows_multiple_memberships", "is_member", "self_signup_end_at"}
 GROUP_KEYS = {
     "id", "name", "description", "is_public", "join_level", "group_category_id", "max_membership",
     "created_at", "members_count", "storage_quota_mb", "context_type", "avatar_url", "role", "leader",
-    "has_submission", "concluded", "non_collaborative",
+    "has_submission", "concluded", "non_collaborative", "context_name",
 }
 PROGRESS_KEYS = {"id", "context_id", "context_type", "user_id", "tag", "completion", "workflow_state",
                  "created_at", "updated_at", "message", "url"}
@@ -140,13 +140,14 @@ def test_list_course_categories(api, store):
     body = r.json()
     assert [c["id"] for c in body] == [1, 2, 3]
     assert [c["name"] for c in body] == ["Project Groups", "Student Groups", "Self Sign-up Teams"]
-    # the teacher reads SIS (sis_group_category_id) but does not manage it (no sis_import_id)
-    assert all(set(c) == CATEGORY_KEYS | {"course_id", "sis_group_category_id"} for c in body)
+    # SIS ids follow the rights on the root account (canvas-facts Corrections 5): the course's
+    # teacher has none there, so neither sis_group_category_id nor sis_import_id
+    assert all(set(c) == CATEGORY_KEYS | {"course_id"} for c in body)
     assert [(c["role"], c["self_signup"], c["group_limit"], c["auto_leader"]) for c in body] == [
         (None, None, None, None), ("student_organized", "enabled", None, None), (None, "enabled", 3, "first")]
     assert [(c["protected"], c["allows_multiple_memberships"]) for c in body] == [
         (False, False), (True, True), (False, False)]
-    assert [c["sis_group_category_id"] for c in body] == ["PG-2024", None, None]
+    assert [c["self_signup_end_at"] for c in body] == [None, None, None]
     assert all(c["context_type"] == "Course" and c["course_id"] == 1 for c in body)
     base = f"{api.base_url}/api/v1/courses/1/group_categories"
     assert r.headers["Link"] == (f'<{base}?page=1&per_page=10>; rel="current",'
@@ -208,8 +209,8 @@ def test_list_categories_includes_plural(api):
     assert [g["name"] for g in body[1]["groups"]] == ["Project Group 1", "Project Group 2", "Project Group 3"]
     assert [g["id"] for g in body[3]["groups"]] == [5, 6]
     # group_json without includes (no users, no group_category)
-    assert set(body[1]["groups"][0]) == GROUP_KEYS | {"course_id", "sis_group_id"}
-    assert body[1]["groups"][0]["members_count"] == 3 and body[1]["groups"][0]["sis_group_id"] == "PG-1"
+    assert set(body[1]["groups"][0]) == GROUP_KEYS | {"course_id"}
+    assert body[1]["groups"][0]["members_count"] == 3
     assert "progress" not in body[1]  # progress_url is always included, but nothing is pending
 
 
@@ -218,7 +219,7 @@ def test_list_categories_singular_include_is_ignored(api):
                 "&include[]=unassigned_users_count")
     assert r.status == 200
     for c in r.json():
-        assert set(c) == CATEGORY_KEYS | {"course_id", "sis_group_category_id"}
+        assert set(c) == CATEGORY_KEYS | {"course_id"}
 
 
 def test_list_categories_shows_pending_progress(api, store):
@@ -244,7 +245,7 @@ def test_show_category(api, store):
         "id": 1, "name": "Project Groups", "role": None, "self_signup": None, "group_limit": None,
         "auto_leader": None, "created_at": iso(cat.created_at), "context_type": "Course", "course_id": 1,
         "protected": False, "allows_multiple_memberships": False, "is_member": False,
-        "non_collaborative": False, "sis_group_category_id": "PG-2024",
+        "self_signup_end_at": None,
     }
 
 
@@ -326,8 +327,7 @@ def test_create_course_category(api, store):
         "id": new_id, "name": "Lab Partners", "role": None, "self_signup": None, "group_limit": None,
         "auto_leader": None, "created_at": iso(row.created_at), "context_type": "Course", "course_id": 1,
         "protected": False, "allows_multiple_memberships": False, "is_member": False,
-        "non_collaborative": False, "sis_group_category_id": None,
-        "unassigned_users_count": 14, "groups_count": 0,
+        "self_signup_end_at": None, "unassigned_users_count": 14, "groups_count": 0,
     }
     assert (row.name, row.context_type, row.context_id, row.root_account_id, row.role, row.deleted_at) == (
         "Lab Partners", "Course", 1, 1, None, None)
@@ -595,7 +595,7 @@ def test_update_category(api, store):
         "id": 1, "name": "Capstone Groups", "role": None, "self_signup": "enabled", "group_limit": 5,
         "auto_leader": "random", "created_at": iso(cat.created_at), "context_type": "Course", "course_id": 1,
         "protected": False, "allows_multiple_memberships": False, "is_member": False,
-        "non_collaborative": False, "sis_group_category_id": "PG-2024",
+        "self_signup_end_at": None,
     }
     assert (cat.name, cat.self_signup, cat.auto_leader, cat.group_limit) == ("Capstone Groups", "enabled",
                                                                              "random", 5)
@@ -736,7 +736,7 @@ def test_delete_category(api, store):
         "id": 1, "name": "Project Groups", "role": None, "self_signup": None, "group_limit": None,
         "auto_leader": None, "created_at": iso(cat.created_at), "context_type": "Course", "course_id": 1,
         "protected": False, "allows_multiple_memberships": False, "is_member": False,
-        "non_collaborative": False, "sis_group_category_id": "PG-2024",
+        "self_signup_end_at": None,
     }
     assert store.get("group_categories", 1).deleted_at is not None
     assert [store.get("groups", g).workflow_state for g in (1, 2, 3)] == ["deleted"] * 3
@@ -796,10 +796,10 @@ def test_list_category_groups(api, store):
     assert r.status == 200
     body = r.json()
     assert [g["name"] for g in body] == ["alpha squad", "Project Group 1", "Project Group 3"]
-    assert all(set(g) == GROUP_KEYS | {"course_id", "sis_group_id"} for g in body)
+    assert all(set(g) == GROUP_KEYS | {"course_id"} for g in body)
     pg1 = body[1]
-    assert (pg1["id"], pg1["members_count"], pg1["group_category_id"], pg1["role"], pg1["sis_group_id"]) == (
-        1, 3, 1, None, "PG-1")
+    assert (pg1["id"], pg1["members_count"], pg1["group_category_id"], pg1["role"]) == (1, 3, 1, None)
+    assert "sis_group_id" not in pg1  # the teacher has no SIS rights on the root account
     assert pg1["leader"]["id"] == 6
     assert body[2]["max_membership"] == 4
 
@@ -1042,7 +1042,7 @@ def test_import_multipart_attachment(api, store):
 
 
 def test_import_in_the_background(api, store):
-    """The default policy: the answer is a running Progress; polling sees it complete."""
+    """The default policy: the answer is a queued Progress; polling sees it complete."""
     before = membership_rows(store)
     r = post_csv(api, 1, IMPORT_CSV)
     assert r.status == 200
@@ -1051,7 +1051,7 @@ def test_import_in_the_background(api, store):
     created = iso(store.get("progresses", body["id"]).created_at)
     assert body == {
         "id": body["id"], "context_id": 1, "context_type": "GroupCategory", "user_id": None,
-        "tag": "course_group_import", "completion": 0, "workflow_state": "running",
+        "tag": "course_group_import", "completion": 0, "workflow_state": "queued",
         "created_at": created, "updated_at": created, "message": None,
         "url": f"{api.base_url}/api/v1/progress/{body['id']}",
     }
@@ -1148,7 +1148,7 @@ def test_import_failures(api, store, query, data, message):
 def test_import_failure_in_the_background(api, store):
     before = membership_rows(store)
     r = post_csv(api, 1, IMPORT_CSV, query="?extension=xlsx")
-    assert r.status == 200 and r.json()["workflow_state"] == "running"
+    assert r.status == 200 and r.json()["workflow_state"] == "queued"
     done = wait_progress(api, r.json()["id"])
     assert (done["workflow_state"], done["message"]) == ("failed", "Only CSV files are supported.")
     assert membership_rows(store) == before
@@ -1261,7 +1261,7 @@ def test_assign_in_the_background(api, store):
     created = iso(store.get("progresses", body["id"]).created_at)
     assert body == {
         "id": body["id"], "context_id": 1, "context_type": "GroupCategory", "user_id": None,
-        "tag": "assign_unassigned_members", "completion": 0, "workflow_state": "running",
+        "tag": "assign_unassigned_members", "completion": 0, "workflow_state": "queued",
         "created_at": created, "updated_at": created, "message": None,
         "url": f"{api.base_url}/api/v1/progress/{body['id']}",
     }

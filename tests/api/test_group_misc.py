@@ -1,9 +1,7 @@
-"""The smaller GroupsController routes over HTTP: users (roster), the three-step file upload,
-preview_html, the activity stream and its summary, permissions (canvas-facts sections 4, 7, 8)."""
+"""The smaller GroupsController routes over HTTP: users (roster), preview_html, the activity stream
+and its summary, permissions (canvas-facts sections 4, 8). The file upload: test_groups_files.py."""
 
 from __future__ import annotations
-
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -21,10 +19,6 @@ def ids(resp):
 def by_sortable(store, user_ids):
     users = [store.get("users", i) for i in user_ids]
     return [u.id for u in sorted(users, key=lambda u: (u.sortable_name.casefold(), u.id))]
-
-
-def attachment_count(store):
-    return len(list(store.all("attachments")))
 
 
 # -- GET /api/v1/groups/:group_id/users ---------------------------------------------------------
@@ -113,141 +107,6 @@ def test_group_users_needs_read(api):
     anon = api.get("/api/v1/groups/1/users", token=None)
     assert anon.status == 401 and anon.json() == UNAUTHENTICATED
     assert anon.headers["WWW-Authenticate"] == 'Bearer realm="canvas-lms"'
-
-
-# -- POST /api/v1/groups/:group_id/files (three steps) ------------------------------------------
-
-def preflight(api, group_id=1, token="student-token", **fields):
-    return api.post(f"/api/v1/groups/{group_id}/files", token=token, data=fields)
-
-
-def upload_file(api, name, content, content_type="text/plain", token="student-token", **extra):
-    """All three steps; returns the confirmed attachment JSON."""
-    pre = preflight(api, token=token, name=name, size=len(content), content_type=content_type, **extra)
-    assert pre.status == 200, pre.text
-    body = pre.json()
-    up = api.upload(body["upload_url"], body["upload_params"], name, content, content_type)
-    assert up.status == 201, up.text
-    done = api.get(up.headers["Location"], token=token)
-    assert done.status == 200, done.text
-    return done.json()
-
-
-def test_preflight_answers_exactly_the_upload_keys(api, store):
-    before = attachment_count(store)
-    r = preflight(api, name="notes.txt", size=11, content_type="text/plain")
-    assert r.status == 200
-    body = r.json()
-    assert set(body) == {"upload_url", "upload_params", "file_param"}
-    assert body["file_param"] == "file"
-    assert body["upload_url"].startswith(f"{api.base_url}/")
-    assert isinstance(body["upload_params"], dict)
-    assert body["upload_params"]["filename"] == "notes.txt"
-    assert attachment_count(store) == before + 1  # the pending attachment
-
-
-def test_three_step_upload_and_download(api, store):
-    content = b"hello world, from a group member\n"
-    pre = preflight(api, name="notes.txt", size=len(content), content_type="text/plain")
-    body = pre.json()
-    up = api.upload(body["upload_url"], body["upload_params"], "notes.txt", content, "text/plain")
-    assert up.status == 201
-    location = up.headers["Location"]
-    parts = urlsplit(location)
-    assert f"{parts.scheme}://{parts.netloc}" == api.base_url
-    assert parts.path.startswith("/api/v1/files/") and parts.path.endswith("/create_success")
-    assert "uuid" in dict(parse_qsl(parts.query))
-
-    confirmed = api.get(location, token="student-token")
-    assert confirmed.status == 200
-    att = confirmed.json()
-    assert att["size"] == len(content)
-    assert att["content-type"] == "text/plain"
-    assert att["display_name"] == "notes.txt" and att["filename"] == "notes.txt"
-    assert parts.path == f"/api/v1/files/{att['id']}/create_success"
-    assert att["url"].startswith(f"{api.base_url}/")
-
-    dl = api.get(att["url"], token=None)
-    assert dl.status == 200
-    assert dl.text.encode() == content
-    assert dl.headers["Content-Type"].startswith("text/plain")
-
-    shown = api.get(f"/api/v1/files/{att['id']}", token="student-token")
-    assert shown.status == 200 and shown.json()["size"] == len(content)
-    stored = store.get("attachments", att["id"])
-    assert stored.data == content and stored.file_state == "available"
-
-
-def test_upload_does_not_need_a_token_but_confirm_does(api):
-    pre = preflight(api, name="a.txt", size=3, content_type="text/plain").json()
-    up = api.upload(pre["upload_url"], pre["upload_params"], "a.txt", b"abc", "text/plain")
-    assert up.status == 201
-    anon = api.get(up.headers["Location"], token=None)
-    assert anon.status == 401 and anon.json() == UNAUTHENTICATED
-    outsider = api.get(up.headers["Location"], token="outsider-token")
-    assert outsider.status == 401 and outsider.json() == UNAUTHORIZED
-    # the docs' curl example confirms with a POST; both work
-    posted = api.post(up.headers["Location"], token="student-token")
-    assert posted.status == 200 and posted.json()["display_name"] == "a.txt"
-    wrong_uuid = api.get(up.headers["Location"].split("?")[0] + "?uuid=nope", token="student-token")
-    assert wrong_uuid.status == 404
-
-
-def test_upload_token_is_used_once(api):
-    pre = preflight(api, name="once.txt", size=3, content_type="text/plain").json()
-    assert api.upload(pre["upload_url"], pre["upload_params"], "once.txt", b"one").status == 201
-    again = api.upload(pre["upload_url"], pre["upload_params"], "once.txt", b"two")
-    assert 400 <= again.status < 500
-
-
-def test_on_duplicate_rename_and_overwrite(api):
-    first = upload_file(api, "report.txt", b"first")
-    renamed = upload_file(api, "report.txt", b"second", on_duplicate="rename")
-    assert renamed["display_name"] == "report-1.txt"
-    assert renamed["id"] != first["id"]
-    again = upload_file(api, "report.txt", b"third", on_duplicate="rename")
-    assert again["display_name"] == "report-2.txt"
-    # the default, overwrite, replaces the file of the same name
-    replaced = upload_file(api, "report.txt", b"fourth")
-    assert replaced["display_name"] == "report.txt"
-    assert api.get(f"/api/v1/files/{first['id']}", token="student-token").status == 404
-    assert api.get(f"/api/v1/files/{renamed['id']}", token="student-token").status == 200
-
-
-@pytest.mark.parametrize("fields,message", [
-    ({"parent_folder_id": "1", "parent_folder_path": "docs"}, "Can't set folder path and folder id"),
-    ({"on_duplicate": "keep_both"}, "invalid on_duplicate option"),
-    ({"size": str(50 * 1024 * 1024 + 1)}, "file size exceeds quota"),
-])
-def test_preflight_errors(api, store, fields, message):
-    before = attachment_count(store)
-    r = preflight(api, **{"name": "x.txt", "size": "10", **fields})
-    assert r.status == 400
-    assert r.json() == {"message": message}
-    assert attachment_count(store) == before
-
-
-def test_quota_is_in_binary_megabytes(api, store):
-    # Group#storage_quota_mb is quota / 1.megabyte (1024 * 1024 bytes): 50 MB is 52428800 bytes
-    assert preflight(api, name="big.bin", size=str(50 * 1024 * 1024)).status == 200
-    assert preflight(api, name="big.bin", size=str(50 * 1024 * 1024 + 1)).status == 400
-
-
-def test_quota_counts_files_already_uploaded(api, store):
-    store._update("groups", store.get("groups", 1), storage_quota_mb=1)
-    upload_file(api, "half.bin", b"x" * (512 * 1024), "application/octet-stream")
-    assert preflight(api, name="b.bin", size=str(512 * 1024)).status == 200
-    r = preflight(api, name="c.bin", size=str(512 * 1024 + 1))
-    assert r.status == 400 and r.json() == {"message": "file size exceeds quota"}
-
-
-def test_preflight_needs_membership(api, store):
-    before = attachment_count(store)
-    r = preflight(api, token="student2-token", name="x.txt", size="3")  # member of group 2 only
-    assert r.status == 401 and r.json() == UNAUTHORIZED
-    assert "WWW-Authenticate" not in r.headers
-    assert attachment_count(store) == before
-    assert preflight(api, token="teacher-token", name="x.txt", size="3").status == 200
 
 
 # -- POST /api/v1/groups/:group_id/preview_html -------------------------------------------------
@@ -370,15 +229,3 @@ def test_permissions_values_are_booleans_and_only_the_asked(api):
 def test_permissions_needs_read(api):
     r = api.get(f"/api/v1/groups/1/permissions?{PERMS}", token="outsider-token")
     assert r.status == 401 and r.json() == UNAUTHORIZED
-
-
-def test_upload_with_a_malformed_part_header_is_a_400_and_keeps_the_token(api, store):
-    """A control character in a part's Content-Disposition is unparseable (Rack answers 400);
-    the upload token is not spent."""
-    pre = preflight(api, name="bad.txt", size=3, content_type="text/plain").json()
-    body = (b'--B\r\nContent-Disposition: form-data; name="\x18x"\r\n\r\nv\r\n'
-            b'--B\r\nContent-Disposition: form-data; name="file"; filename="bad.txt"\r\n\r\nabc\r\n--B--\r\n')
-    r = api.post(pre["upload_url"], token=None, data=body,
-                 headers={"Content-Type": "multipart/form-data; boundary=B"})
-    assert r.status == 400 and r.json() == {"message": "Malformed upload"}
-    assert api.upload(pre["upload_url"], pre["upload_params"], "bad.txt", b"abc").status == 201

@@ -65,13 +65,14 @@ def live_in_category(store, user_id, category_id):
     return out
 
 
-def body(store, mid, *, sis=True, manage_sis=False, **extra):
-    """group_membership_json of a stored membership. ``sis``: the viewer may read SIS data (the
-    group's ``sis_group_id`` is added); ``manage_sis``: ``sis_import_id`` too."""
+def body(store, mid, *, sis=False, manage_sis=False, **extra):
+    """group_membership_json of a stored membership. ``sis``: the viewer may read SIS data on the
+    root account (the group's ``sis_group_id`` is added; a course teacher may not); ``manage_sis``
+    (an admin of the root account): ``sis_import_id`` too."""
     m = store.get("memberships", mid)
     out = {"id": m.id, "group_id": m.group_id, "user_id": m.user_id, "workflow_state": m.workflow_state,
            "moderator": m.moderator, "created_at": iso(m.created_at)}
-    if sis:
+    if sis or manage_sis:
         out["sis_group_id"] = store.get("groups", m.group_id).sis_group_id
     if manage_sis:
         out["sis_import_id"] = m.sis_import_id
@@ -131,10 +132,11 @@ def test_list_memberships(api, store):
     r = api.get("/api/v1/groups/1/memberships")
     assert r.status == 200
     assert r.headers["Content-Type"] == "application/json; charset=utf-8"
-    # the teacher reads SIS data: sis_group_id, but no sis_import_id without manage_sis
+    # SIS ids follow the rights on the root account (canvas-facts Corrections 5): a course teacher
+    # has none there, so no sis_group_id (nor sis_import_id)
     assert r.json() == [body(store, 1), body(store, 2), body(store, 3)]
     assert users_of(r) == [6, 8, 9]
-    assert r.json()[0]["sis_group_id"] == "PG-1"
+    assert "sis_group_id" not in r.json()[0]
 
 
 def test_list_memberships_as_a_member_and_as_an_admin(api, store):
@@ -337,7 +339,7 @@ def test_teacher_adds_an_enrolled_student(api, store):
     assert r.status == 200
     (m,) = pair_rows(store, 3, 15)
     assert r.json() == body(store, m.id, just_created=True)
-    assert r.json()["workflow_state"] == "accepted" and r.json()["sis_group_id"] is None
+    assert r.json()["workflow_state"] == "accepted" and "sis_group_id" not in r.json()
     assert live_user_ids(store, 3) == [12, 13, 15]
     assert group(api, 3)["members_count"] == 3
 
@@ -380,7 +382,6 @@ def test_community_nobody_adds_someone_else(api, store, token):
 
 @pytest.mark.parametrize("join_level,state,count", [
     ("parent_context_auto_join", "accepted", 3),
-    ("invitation_only", "invited", 2),
     ("parent_context_request", "requested", 2),
 ])
 def test_community_self_join_state_follows_join_level(api, store, join_level, state, count):
@@ -536,9 +537,9 @@ def test_full_counts_accepted_members_only(api, store):
     assert r.status == 400 and r.json() == GROUP_FULL
 
 
-def test_full_community_group_refuses_invitations_too(api, store):
+def test_full_community_group_refuses_requests_too(api, store):
     # Canvas validates the limit for every new membership, whatever state it starts in
-    store._update("groups", store.get("groups", 7), max_membership=2, join_level="invitation_only")
+    store._update("groups", store.get("groups", 7), max_membership=2, join_level="parent_context_request")
     with Unchanged(store):
         r = join(api, 7, "student-token")
     assert r.status == 400 and r.json() == GROUP_FULL
@@ -615,9 +616,18 @@ def test_update_other_workflow_states_are_dropped(api, store, state):
     assert (store.get("memberships", 2).workflow_state, store.get("memberships", 2).moderator) == ("accepted", True)
 
 
+def invite(api, group_id, *addresses, token="admin-token"):
+    """POST /groups/:id/invite (the community's moderator, the admin, by default)."""
+    r = api.post(f"/api/v1/groups/{group_id}/invite", token=token, data={"invitees[]": list(addresses)})
+    assert r.status == 200, r.text
+    return r.json()
+
+
 def test_update_invited_community_membership_to_accepted(api, store):
     assert api.put("/api/v1/groups/7", token="admin-token", data={"join_level": "invitation_only"}).status == 200
-    mid = join(api, 7, "student-token").json()["id"]
+    # an invitation_only community cannot be joined: its moderator invites
+    (invited,) = invite(api, 7, "student@example.edu")
+    mid = invited["id"]
     assert store.get("memberships", mid).workflow_state == "invited"
     assert group(api, 7, token="admin-token")["members_count"] == 2
     # the invited user is not a member yet: they cannot accept it themselves
@@ -637,12 +647,12 @@ def test_update_invited_community_membership_to_accepted(api, store):
 def test_existing_memberships_are_not_refused_by_a_full_group(api, store):
     # Canvas checks the group limit for new memberships only (validate_within_group_limit)
     store._update("groups", store.get("groups", 7), max_membership=3, join_level="invitation_only")
-    mid = join(api, 7, "student-token").json()["id"]
-    m2 = join(api, 7, "student2-token").json()["id"]
+    mid, m2 = (m["id"] for m in invite(api, 7, "student@example.edu", "student2@example.edu"))
     assert [store.get("memberships", i).workflow_state for i in (mid, m2)] == ["invited", "invited"]
     add_memberships(store, 7, (3, "accepted"))   # 3 accepted: full
     with Unchanged(store):
-        assert join(api, 7, token_for(store, 15)).json() == GROUP_FULL
+        r = api.post("/api/v1/groups/7/invite", token="admin-token", data={"invitees[]": ["student15@example.edu"]})
+        assert r.json() == []  # a new invitation does not fit
     # the moderator accepts an invitation into the full group
     r = api.put(f"/api/v1/groups/7/memberships/{mid}", token="admin-token", data={"workflow_state": "accepted"})
     assert r.status == 200 and r.json()["workflow_state"] == "accepted"
@@ -850,7 +860,7 @@ def test_moving_leader_gets_a_new_leader_in_the_old_group(api, store):
 
 def test_invited_community_membership_does_not_count(api, store):
     assert api.put("/api/v1/groups/7", token="admin-token", data={"join_level": "invitation_only"}).status == 200
-    assert join(api, 7, "student-token").json()["workflow_state"] == "invited"
+    assert invite(api, 7, "student@example.edu")[0]["workflow_state"] == "invited"
     assert group(api, 7, token="admin-token")["members_count"] == 2
     assert users_of(api.get("/api/v1/groups/7/memberships", token="admin-token")) == [1, 20, 6]
     assert users_of(api.get("/api/v1/groups/7/memberships?filter_states[]=invited", token="admin-token")) == [6]
@@ -912,7 +922,8 @@ def test_who_may_join_may_list_the_members(api):
     """Group#set_policy: the join right brings read_roster (Team 2 is open for self-signup)."""
     r = api.get("/api/v1/groups/5/memberships", token="student-token")
     assert r.status == 200 and [m["user_id"] for m in r.json()] == [14]
-    assert api.get("/api/v1/groups/5/users", token="student-token").status == 200
-    # but not the group itself, and not a teacher-made group
+    # but not the group's users (GroupsController#users authorizes :read, canvas-facts section 4),
+    # not the group itself, and not a teacher-made group
+    assert api.get("/api/v1/groups/5/users", token="student-token").status == 401
     assert api.get("/api/v1/groups/5", token="student-token").status == 401
     assert api.get("/api/v1/groups/2/memberships", token="student-token").status == 401

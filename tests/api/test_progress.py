@@ -5,8 +5,10 @@ progress_json, and ``/__mockcanvas__/progress_policy`` / ``/__mockcanvas__/progr
 The jobs are the ones Canvas runs asynchronously for group categories: assigning unassigned
 students (``POST /group_categories/:id/assign_unassigned_members``) and CSV import. In the default
 world, category 1 (Project Groups) has students 14-19 in no group; assigning them adds 6
-memberships. Jobs created from Python (``store.progress.start``) are not scheduled by any request,
-so they stay ``running`` until something runs them.
+memberships. The creating call answers a ``queued`` progress (a real Canvas 2025, canvas-facts
+Corrections 6); it turns ``running`` when its job starts. Jobs created from Python
+(``store.progress.start``) are not scheduled by any request, so they stay ``queued`` until something
+runs them.
 
 Every test runs in-process and over the threaded server (the ``api`` fixture), against the store
 the server serves (``store``), rolled back before each test.
@@ -119,7 +121,7 @@ def make_job(store, calls, *, fail=None):
 
 
 # -- progress_json ----------------------------------------------------------------------------
-def test_progress_json_while_running_and_when_completed(api, store):
+def test_progress_json_while_queued_and_when_completed(api, store):
     store.progress.set_policy("manual")
     created = start_assignment(api)
     assert set(created) == PROGRESS_KEYS  # no results while pending
@@ -127,7 +129,7 @@ def test_progress_json_while_running_and_when_completed(api, store):
     assert isinstance(pid, int)
     assert created == {
         "id": pid, "context_id": PROJECTS, "context_type": "GroupCategory", "user_id": None,
-        "tag": "assign_unassigned_members", "completion": 0, "workflow_state": "running",
+        "tag": "assign_unassigned_members", "completion": 0, "workflow_state": "queued",
         "created_at": created["created_at"], "updated_at": created["updated_at"], "message": None,
         "url": f"{api.base_url}/api/v1/progress/{pid}",
     }
@@ -178,10 +180,11 @@ def test_manual_policy_waits_for_advance(api, store):
     set_policy(api, "manual")
     assert store.progress.policy == "manual"
     created = start_assignment(api)
-    for _ in range(4):
-        assert poll(api, created["id"])["workflow_state"] == "running"
+    assert created["workflow_state"] == "queued"
+    for _ in range(4):  # no worker picks it up: it stays queued
+        assert poll(api, created["id"])["workflow_state"] == "queued"
     assert_not_assigned(store)
-    assert progress_row(store, created["id"])[0] == "running"
+    assert progress_row(store, created["id"])[0] == "queued"
 
     done = advance(api, created["id"])
     assert (done["workflow_state"], done["completion"]) == ("completed", 100)
@@ -195,9 +198,11 @@ def test_manual_policy_waits_for_advance(api, store):
 def test_polls_policy_completes_on_the_nth_poll(api, store):
     set_policy(api, "polls:3")
     created = start_assignment(api)
-    assert created["workflow_state"] == "running"
+    assert created["workflow_state"] == "queued"
     # a refused poll is not counted
     assert api.get(f"/api/v1/progress/{created['id']}", token="outsider-token").status == 401
+    assert progress_row(store, created["id"])[0] == "queued"
+    # the first read starts the job (running), the third ends it
     assert poll(api, created["id"])["workflow_state"] == "running"
     assert poll(api, created["id"], token="student-token")["workflow_state"] == "running"
     assert_not_assigned(store)
@@ -212,7 +217,7 @@ def test_fail_policy_fails_at_the_first_poll_and_changes_nothing(api, store):
     groups_before = {g.id: (g.name, g.workflow_state) for g in store.all("groups")}
     members_before = membership_ids(store)
     created = start_assignment(api)
-    assert (created["workflow_state"], created["message"]) == ("running", None)
+    assert (created["workflow_state"], created["message"]) == ("queued", None)
     failed = poll(api, created["id"])
     assert (failed["workflow_state"], failed["message"], failed["completion"]) == ("failed", "boom", 0)
     assert "results" not in failed
@@ -231,9 +236,9 @@ def test_fail_policy_fails_at_the_first_poll_and_changes_nothing(api, store):
 def test_background_policy_completes_without_another_request(api, store):
     assert get_policy(api) == "background"
     created = start_assignment(api)
-    assert created["workflow_state"] == "running"  # the creating call answers before the job runs
+    assert created["workflow_state"] == "queued"  # the creating call answers before the job runs
     deadline = time.monotonic() + 2.0
-    while progress_row(store, created["id"])[0] == "running" and time.monotonic() < deadline:
+    while progress_row(store, created["id"])[0] in ("queued", "running") and time.monotonic() < deadline:
         time.sleep(0.01)
     assert progress_row(store, created["id"]) == ("completed", 100.0, None, {"assigned": 6})
     assert_assigned(store)
@@ -245,7 +250,7 @@ def test_background_poll_runs_a_job_nobody_scheduled(api, store):
     calls = []
     with store.lock:
         p = store.progress.start("GroupCategory", PROJECTS, "test", make_job(store, calls))
-    assert progress_row(store, p.id)[0] == "running"
+    assert progress_row(store, p.id)[0] == "queued"
     assert calls == []
     body = poll(api, p.id)
     assert (body["workflow_state"], body["results"]) == ("completed", {"done": True})
@@ -410,7 +415,7 @@ def test_an_account_category_progress_is_read_by_the_account_admin(api, store):
     r = api.post("/api/v1/group_categories/5/assign_unassigned_members", token="admin-token")
     assert r.status == 200, r.text
     body = poll(api, r.json()["id"], token="admin-token")
-    assert (body["context_type"], body["context_id"], body["workflow_state"]) == ("GroupCategory", 5, "running")
+    assert (body["context_type"], body["context_id"], body["workflow_state"]) == ("GroupCategory", 5, "queued")
 
 
 def test_a_user_progress_is_read_only_by_that_user(api, store):
@@ -429,11 +434,11 @@ def test_nobody_may_cancel_a_category_progress(api, store):
     for token in ("teacher-token", "admin-token", "student-token"):
         r = api.post(f"/api/v1/progress/{created['id']}/cancel", token=token, data={"message": "stop"})
         assert (r.status, r.json()) == (401, UNAUTHORIZED), token
-    assert progress_row(store, created["id"]) == ("running", 0.0, None, None)
+    assert progress_row(store, created["id"]) == ("queued", 0.0, None, None)
     assert advance(api, created["id"])["workflow_state"] == "completed"  # still runnable
 
 
-def test_owner_cancels_a_running_progress(api, store):
+def test_owner_cancels_a_pending_progress(api, store):
     store.progress.set_policy("manual")
     calls = []
     with store.lock:
@@ -441,7 +446,7 @@ def test_owner_cancels_a_running_progress(api, store):
     members_before = membership_ids(store)
     r = api.post(f"/api/v1/progress/{p.id}/cancel", token="student-token", data={"message": "mine now"})
     assert (r.status, r.json()) == (401, UNAUTHORIZED)
-    assert progress_row(store, p.id)[0] == "running"
+    assert progress_row(store, p.id)[0] == "queued"
 
     r = api.post(f"/api/v1/progress/{p.id}/cancel", data={"message": "changed my mind"})
     assert r.status == 200, r.text

@@ -38,13 +38,13 @@ def test_serve_with_manual_policy_holds_jobs_until_advanced() -> None:
         status, created = call("POST", url + f"/api/v1/group_categories/{TEAMS}/assign_unassigned_members")
         assert status == 200, created
         assert (created["tag"], created["context_type"], created["context_id"], created["workflow_state"]) == (
-            "assign_unassigned_members", "GroupCategory", TEAMS, "running")
+            "assign_unassigned_members", "GroupCategory", TEAMS, "queued")
         progress_url = created["url"]
         assert progress_url == f"{url}/api/v1/progress/{created['id']}"
 
-        for _ in range(3):  # polls do not run it under "manual"
+        for _ in range(3):  # polls do not run it under "manual": no worker picks it up
             status, body = call("GET", progress_url)
-            assert (status, body["workflow_state"], body["completion"]) == (200, "running", 0)
+            assert (status, body["workflow_state"], body["completion"]) == (200, "queued", 0)
         assert call("GET", url + "/api/v1/groups/6")[1]["members_count"] == 0
 
         status, advanced = call("POST", url + f"/__mockcanvas__/progress/{created['id']}/advance", token=None)
