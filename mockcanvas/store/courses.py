@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from . import Store
 
 RECORDS = {"courses": r.Course}
-SIS_FORMS = {"courses": {"sis_course_id": "by_sis", "sis_integration_id": "by_integration"}}
+SIS_FORMS = {"courses": {"sis_course_id": "by_sis", "sis_integration_id": "by_integration", "uuid": "by_uuid"}}
 LIVE_STATES = ("created", "claimed", "available", "completed")
 
 
@@ -67,6 +67,7 @@ def INDEXES() -> dict:
         "courses": {
             "by_sis": UniqueIndex(lambda c: c.sis_course_id),
             "by_integration": UniqueIndex(lambda c: c.integration_id),
+            "by_uuid": UniqueIndex(lambda c: c.uuid or None),
             "by_account": SortedIndex(lambda c: c.account_id, lambda c: (c.id,)),
             # the not-deleted courses, by id: the default ``GET /accounts/:id/courses`` is a slice
             "live_by_account": SortedIndex(lambda c: c.account_id if live(c) else None, lambda c: (c.id,)),

@@ -173,3 +173,15 @@ def test_string_ids(api):
     c = api.get("/api/v1/courses/1", headers={"Accept": "application/json+canvas-string-ids"}).json()
     assert c["id"] == "1" and c["account_id"] == "1" and c["enrollments"][0]["user_id"] == "2"
     assert c["storage_quota_mb"] == 500
+
+
+@pytest.mark.parametrize("form", ["sis_course_id:MOCK101-2024", "uuid:{uuid}", "hex:sis_course_id:{hex}",
+                                  "sis_integration_id:{integration}"])
+def test_course_path_id_forms(api, store, form):
+    """Api::SIS_MAPPINGS for courses: SIS id, integration id and uuid (also the hex form)."""
+    course = store.get("courses", 1)
+    store._update("courses", course, integration_id="INT-101")
+    ref = form.format(uuid=course.uuid, hex="MOCK101-2024".encode().hex(), integration="INT-101")
+    r = api.get(f"/api/v1/courses/{ref}")
+    assert r.status == 200 and r.json()["id"] == 1
+    assert api.get(f"/api/v1/courses/{ref.split(':')[0]}:nope").status == 404
