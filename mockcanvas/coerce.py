@@ -1,4 +1,9 @@
-"""Canvas's value casts: ``value_to_boolean``, Ruby's ``to_i`` and ``StringifyIds``."""
+"""Canvas's value casts: ``value_to_boolean``, Ruby's ``to_i`` and ``to_s``, ``Array()`` and
+``StringifyIds``.
+
+Pure and free of HTTP, so that the store, the views and the handlers share one copy of each cast
+(``mockcanvas.api._params`` re-exports :func:`as_list` for the handlers' parameter parsing).
+"""
 
 from __future__ import annotations
 
@@ -42,6 +47,35 @@ def ruby_to_i(value: Any) -> int:
         return int(value)
     m = _LEADING_INT.match(str(value)) if value is not None else None
     return int(m.group(1)) if m else 0
+
+
+def ruby_to_s(value: Any) -> str:
+    """Ruby ``to_s`` of a parameter value: nil is "", true and false are "true" and "false"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def as_list(value: Any) -> list[Any]:
+    """``Array(params[:x])``: a list stays, a hash gives its values, a scalar becomes one item,
+    nothing becomes []."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return list(value.values())
+    return [value]
+
+
+def comma_list(value: Any) -> list[Any] | None:
+    """``x[]`` as an array, or a comma-separated string (``user_ids=1,2``); None when not given
+    (absent, blank or an empty array)."""
+    if value is None or value == "" or value == []:
+        return None
+    return value.split(",") if isinstance(value, str) else as_list(value)
 
 
 def optional_int(value: Any) -> int | None:

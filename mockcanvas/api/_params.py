@@ -16,8 +16,10 @@ from typing import Any, Iterable
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from ..coerce import to_bool
+from ..coerce import as_list, to_bool
 from ..errors import BadRequest
+
+__all__ = ["as_list", "flag", "parse_pairs", "query_params", "read_params", "str_list"]
 
 _KEY = re.compile(r"\A([^\[\]]+)((?:\[[^\[\]]*\])*)\Z")
 
@@ -107,17 +109,6 @@ async def read_params(request: web.Request) -> dict[str, Any]:
 def query_params(request: web.Request) -> dict[str, Any]:
     """Only the query string (what Canvas carries into pagination links)."""
     return parse_pairs(request.rel_url.query.items())
-
-
-def as_list(value: Any) -> list[Any]:
-    """``Array(params[:x])``: a list stays, a scalar becomes one item, nothing becomes []."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        return list(value.values())
-    return [value]
 
 
 def str_list(value: Any) -> list[str]:

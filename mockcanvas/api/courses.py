@@ -52,11 +52,13 @@ from ..openapi_schemas import (ANY, BOOL, ID, INT, NUM, STR, TIME, URL, USER_OPT
 from ..keys import USER
 from ..responses import params_of, render
 from ..store import Store
-from ..store.records import Course, User
+from ..store.records import Course, Enrollment, User
 from ..views.course_settings import settings_json
+from ..views.common import ViewContext
 from ..views.course_users import (course_user_json, group_ids, is_unconfirmed, roster_rights)
 from ..views.courses import COURSE_INCLUDES, course_json
 from ._common import base_url, current_user, includes, paged, paged_no_total, resolve_user, store_of, view_context
+from ._params import as_list
 
 routes = web.RouteTableDef()
 LIST_STRIPPED = frozenset({"permissions"})
@@ -89,7 +91,7 @@ def _course(request: web.Request, store: Store, *, deleted: bool = False) -> Cou
 def _user_course_list(request: web.Request, subject: User, link_url: str | None) -> web.Response:
     params = params_of(request)
     store = store_of(request)
-    states = [str(x) for x in _as_list(params.get("state")) if isinstance(x, (str, int))] or None
+    states = [str(x) for x in as_list(params.get("state")) if isinstance(x, (str, int))] or None
     role_id = params.get("enrollment_role_id")
     account_id = None
     if params.get("account_id") not in (None, ""):
@@ -222,7 +224,7 @@ async def permissions(request: web.Request) -> web.Response:
     course = _course(request, store)
     viewer = current_user(request)
     store.courses.require_read(viewer, course)
-    names = [str(x) for x in _as_list(params_of(request).get("permissions")) if isinstance(x, (str, int))]
+    names = [str(x) for x in as_list(params_of(request).get("permissions")) if isinstance(x, (str, int))]
     granted = store.courses.rights_status(viewer, course)
     return render(request, {name: name in granted for name in names})
 
@@ -259,7 +261,7 @@ async def users(request: web.Request) -> web.Response:
     vc = view_context(request, store)
     rights = roster_rights(vc, course)
     with_enrollments = "enrollments" in inc
-    wanted_states = {str(x) for x in _as_list(params.get("enrollment_state")) if isinstance(x, str)}
+    wanted_states = {str(x) for x in as_list(params.get("enrollment_state")) if isinstance(x, str)}
     include_inactive = to_bool(params.get("include_inactive")) is True and "read_as_admin" in rights
 
     def enrollments_of(u: User) -> list:
@@ -268,17 +270,12 @@ async def users(request: web.Request) -> web.Response:
             keep = wanted_states
         else:
             keep = CURRENT_STATES | ({"inactive"} if include_inactive else set())
-        mine = [e for e in mine if e.workflow_state in keep]
-        return sorted(mine, key=lambda e: (_section_name(store, e.course_section_id), e.id))
+        return _by_section(store, [e for e in mine if e.workflow_state in keep])
 
     def one(u: User) -> dict[str, Any]:
         mine = enrollments_of(u) if with_enrollments else [
             e for e in store.courses.enrollments_of(u.id, course.id) if e.workflow_state != "deleted"]
-        data = course_user_json(vc, u, course, rights, inc, mine, unconfirmed=is_unconfirmed(mine),
-                                with_enrollments=with_enrollments)
-        if "group_ids" in inc:
-            data["group_ids"] = group_ids(vc, u, course)
-        return data
+        return _roster_user_json(vc, u, course, rights, inc, mine)
 
     link = f"{base_url(request)}/api/v1/courses/{course.id}/users"
     return paged_no_total(request, found, one, link_url=link, per_page=per_page, page=page)
@@ -287,6 +284,21 @@ async def users(request: web.Request) -> web.Response:
 def _section_name(store: Store, section_id: int) -> str:
     sec = store.get("sections", section_id)
     return sec.name.casefold() if sec is not None else ""
+
+
+def _by_section(store: Store, enrollments: list[Enrollment]) -> list[Enrollment]:
+    """A user's enrollments in the order the roster shows them: section name, then id."""
+    return sorted(enrollments, key=lambda e: (_section_name(store, e.course_section_id), e.id))
+
+
+def _roster_user_json(vc: ViewContext, user: User, course: Course, rights: frozenset[str], inc: set[str],
+                      mine: list[Enrollment], *, forced: bool = True) -> dict[str, Any]:
+    """course_user_json of one user of the roster (``enrollments`` and ``group_ids`` when included)."""
+    data = course_user_json(vc, user, course, rights, inc, mine, unconfirmed=is_unconfirmed(mine), forced=forced,
+                            with_enrollments="enrollments" in inc)
+    if "group_ids" in inc:
+        data["group_ids"] = group_ids(vc, user, course)
+    return data
 
 
 @routes.get("/api/v1/courses/{course_id}/users/{user_id}")
@@ -301,12 +313,8 @@ async def user(request: web.Request) -> web.Response:
     if not mine or target.workflow_state == "deleted":
         raise E.NotFound()
     vc = view_context(request, store)
-    rights = roster_rights(vc, course)
-    mine.sort(key=lambda e: (_section_name(store, e.course_section_id), e.id))
-    data = course_user_json(vc, target, course, rights, inc, mine, unconfirmed=is_unconfirmed(mine), forced=False,
-                            with_enrollments="enrollments" in inc)
-    if "group_ids" in inc:
-        data["group_ids"] = group_ids(vc, target, course)
+    data = _roster_user_json(vc, target, course, roster_rights(vc, course), inc, _by_section(store, mine),
+                             forced=False)
     return render(request, data)
 
 
@@ -319,16 +327,6 @@ async def students(request: web.Request) -> web.Response:
     found = store.courses.students(course)
     return render(request, [course_user_json(vc, u, course, rights, (), [], unconfirmed=False, forced=False)
                             for u in found])
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        return list(value.values())
-    return [value]
 
 
 # -- the OpenAPI document: this area's routes and bodies (mockcanvas.openapi_docs) -------------

@@ -100,25 +100,31 @@ async def create(request: web.Request) -> web.Response:
     return _answer(request, term, WRITE_INCLUDES)
 
 
-@routes.put("/api/v1/accounts/{account_id}/terms/{id}")
-async def update(request: web.Request) -> web.Response:
+def _managed_term(request: web.Request, *, active_only: bool = False) -> tuple[Account, Term] | web.Response:
+    """The root account (as :func:`_managed_root` checks it) and the term of the path."""
     root = _managed_root(request)
     if isinstance(root, web.Response):
         return root
-    store = store_of(request)
-    term = store.terms.find(root, request.match_info["id"], active_only=True)
-    store.terms.save(current_user(request), root, term, params_of(request))
+    return root, store_of(request).terms.find(root, request.match_info["id"], active_only=active_only)
+
+
+@routes.put("/api/v1/accounts/{account_id}/terms/{id}")
+async def update(request: web.Request) -> web.Response:
+    found = _managed_term(request, active_only=True)
+    if isinstance(found, web.Response):
+        return found
+    root, term = found
+    store_of(request).terms.save(current_user(request), root, term, params_of(request))
     return _answer(request, term, WRITE_INCLUDES)
 
 
 @routes.delete("/api/v1/accounts/{account_id}/terms/{id}")
 async def destroy(request: web.Request) -> web.Response:
-    root = _managed_root(request)
-    if isinstance(root, web.Response):
-        return root
-    store = store_of(request)
-    term = store.terms.find(root, request.match_info["id"])
-    store.terms.delete(current_user(request), root, term)
+    found = _managed_term(request)
+    if isinstance(found, web.Response):
+        return found
+    root, term = found
+    store_of(request).terms.delete(current_user(request), root, term)
     return _answer(request, term, ())
 
 

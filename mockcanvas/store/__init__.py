@@ -120,7 +120,7 @@ class Store(Tables):
             if rid is not None:
                 rec = self.get(table, rid)
             else:
-                form, value = _sis_ref(ref.strip())
+                form, value = self.sis_ref(ref.strip())
                 index_name = _SIS_FORMS.get(table, {}).get(form) if form else None
                 if index_name and value:
                     key = value.casefold() if index_name == "by_login" else value
@@ -147,6 +147,21 @@ class Store(Tables):
         if m:
             return int(m.group(2)) if int(m.group(1)) == self.settings.shard_id else None
         return None
+
+    @staticmethod
+    def sis_ref(ref: str) -> tuple[str | None, str | None]:
+        """``Api.sis_parse_id``'s split of a path id: ``sis_user_id:X`` -> ("sis_user_id", "X");
+        ``hex:sis_user_id:5859`` -> ("sis_user_id", "XY"); (None, None) for anything else."""
+        m = _HEX.match(ref)
+        if m:
+            try:
+                return m.group(1), bytes.fromhex(m.group(2)).decode("utf-8")
+            except UnicodeDecodeError:
+                return None, None
+        if ":" in ref:
+            form, _, value = ref.partition(":")
+            return form, value
+        return None, None
 
     def find_id(self, ref: Any) -> int | None:
         """An integer path id (local or global) as a local id, or None."""
@@ -205,20 +220,6 @@ class Store(Tables):
         if local_id is None:
             return None
         return self.settings.shard_id * 10**13 + local_id if self.settings.shard_id else local_id
-
-
-def _sis_ref(ref: str) -> tuple[str | None, str | None]:
-    """``sis_user_id:X`` -> ("sis_user_id", "X"); ``hex:sis_user_id:5859`` -> ("sis_user_id", "XY")."""
-    m = _HEX.match(ref)
-    if m:
-        try:
-            return m.group(1), bytes.fromhex(m.group(2)).decode("utf-8")
-        except UnicodeDecodeError:
-            return None, None
-    if ":" in ref:
-        form, _, value = ref.partition(":")
-        return form, value
-    return None, None
 
 
 def _is_live(rec: Any) -> bool:

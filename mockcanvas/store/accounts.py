@@ -45,7 +45,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .. import errors as E
-from ..coerce import digits_int, ruby_to_i, stringify_ids, to_bool
+from ..coerce import digits_int, ruby_to_i, ruby_to_s, stringify_ids, to_bool
 from ..events import RequestSource, current_source
 from ..time_zones import zone_name
 from . import records as r
@@ -164,15 +164,6 @@ def _blank(value: Any) -> bool:
     """Rails ``blank?``: nil, false, empty or whitespace-only strings, empty collections."""
     return value is None or value is False or (isinstance(value, str) and not value.strip()) or (
         isinstance(value, (dict, list)) and not value)
-
-
-def _ruby_s(value: Any) -> str:
-    """Ruby ``to_s`` of a parameter value (nil is "", true is "true")."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 _INTEGER = re.compile(r"\A[+-]?[0-9]+\Z")
@@ -410,7 +401,7 @@ class AccountOps:
                 if "default_time_zone" in asked:
                     zone = zone_name(given["default_time_zone"])
                     if zone is None:
-                        errs.add("default_time_zone", MSG_ZONE.format(_ruby_s(given["default_time_zone"])))
+                        errs.add("default_time_zone", MSG_ZONE.format(ruby_to_s(given["default_time_zone"])))
                     changes["default_time_zone"] = zone
             else:
                 for key in asked:
@@ -421,7 +412,7 @@ class AccountOps:
             if "manage_storage_quotas" in rights:
                 parent = self.s.get("accounts", a.parent_account_id) if a.parent_account_id else None
                 for key in quotas:
-                    text = _ruby_s(given[key]).strip()
+                    text = ruby_to_s(given[key]).strip()
                     if not _INTEGER.match(text):
                         errs.add(key, MSG_INTEGER)
                         continue
@@ -483,7 +474,7 @@ class AccountOps:
         other id must be a template course of the root account, and the mock has none: 404."""
         if _blank(value):
             changes["course_template_id"] = None
-        elif _ruby_s(value) == "0":
+        elif ruby_to_s(value) == "0":
             changes["course_template_id"] = None if self.is_root(a) else 0
         elif not (isinstance(value, (str, int)) and ruby_to_i(value) == a.course_template_id):
             raise E.NotFound()

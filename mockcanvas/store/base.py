@@ -120,6 +120,35 @@ def fold(s: str | None) -> str:
     return s if folded == s else folded  # no copy
 
 
+class WriteMemo:
+    """Values derived from rows, kept until the next write (``Tables.version``): the lists and
+    rights an aggregate computes again and again within one state of the world. With ``limit``,
+    the memo starts afresh once it holds more than that many keys. A computed value is never None."""
+
+    __slots__ = ("_tables", "_cache", "_version", "_limit")
+
+    def __init__(self, tables: Tables, limit: int | None = None) -> None:
+        self._tables = tables
+        self._cache: dict[Hashable, Any] = {}
+        self._version = -1
+        self._limit = limit
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        if self._version != self._tables.version:
+            self._cache.clear()
+            self._version = self._tables.version
+        found = self._cache.get(key)
+        if found is None:
+            if self._limit is not None and len(self._cache) > self._limit:
+                self._cache.clear()
+            found = self._cache[key] = compute()
+        return found
+
+    def hit(self, key: Hashable) -> Any | None:
+        """The value for ``key`` if it is still valid (no write since), else None: no closure to build."""
+        return self._cache.get(key) if self._version == self._tables.version else None
+
+
 @dataclass(slots=True)
 class _Snapshot:
     # (table, id) -> the row as it was when the snapshot was taken, for the rows changed since

@@ -111,13 +111,8 @@ class CourseInput:
         if "grading_standard_id" in raw:
             out["grading_standard_id"] = None  # no grading standard is visible to any course here
         if "integration_id" in raw:
-            iid = _text(raw["integration_id"])
-            iid = None if _blank(iid) else iid
-            if iid is not None:
-                found = self.s.idx["courses"]["by_integration"].get(iid)
-                if found is not None and (current is None or found != current.id):
-                    self.errors.add("integration_id", MSG_INTEGRATION_TAKEN.format(iid))
-            out["integration_id"] = iid
+            self._unique_id(out, current, "integration_id", raw["integration_id"], "by_integration",
+                            "integration_id", MSG_INTEGRATION_TAKEN)
 
     def _grade_passback(self, out: dict[str, Any]) -> None:
         value = _text(self.raw.get("grade_passback_setting"))
@@ -129,13 +124,20 @@ class CourseInput:
             self.errors.add("grade_passback_setting", "Invalid grade_passback_setting")
 
     def _sis(self, out: dict[str, Any], current: r.Course | None) -> None:
-        sis = _text(self.raw.get("sis_course_id"))
-        sis = None if _blank(sis) else sis
-        if sis is not None:
-            found = self.s.idx["courses"]["by_sis"].get(sis)
+        self._unique_id(out, current, "sis_course_id", self.raw.get("sis_course_id"), "by_sis", "sis_source_id",
+                        MSG_SIS_TAKEN)
+
+    def _unique_id(self, out: dict[str, Any], current: r.Course | None, column: str, given: Any, index: str,
+                   attribute: str, message: str) -> None:
+        """An id column unique among courses: blank is null; one another course holds is
+        ``message`` on ``attribute``."""
+        value = _text(given)
+        value = None if _blank(value) else value
+        if value is not None:
+            found = self.s.idx["courses"][index].get(value)
             if found is not None and (current is None or found != current.id):
-                self.errors.add("sis_source_id", MSG_SIS_TAKEN.format(sis))
-        out["sis_course_id"] = sis
+                self.errors.add(attribute, message.format(value))
+        out[column] = value
 
     def _dates_order(self, start: Any, end: Any) -> None:
         if start is not None and end is not None and end < start:

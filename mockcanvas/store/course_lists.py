@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
 from .. import errors as E
-from ..coerce import digits_int, to_bool
+from ..coerce import as_list, comma_list, digits_int, to_bool
 from . import records as r
 from .courses import ADMIN_TYPES, LIVE_STATES, parse_time
 from .people import ENROLLMENT_TYPE_NAMES, normalize_search_term
@@ -64,7 +64,7 @@ class CourseLists:
                      exclude_blueprint: bool = False) -> list[tuple[r.Course, list[r.Enrollment]]]:
         key = ("user_courses", subject.id, tuple(states) if states is not None else None, enrollment_type,
                enrollment_role, enrollment_role_id, enrollment_state, account_id, homeroom, exclude_blueprint)
-        return self.s.courses.memo(key, lambda: self._user_courses(
+        return self.s.courses.memo.get(key, lambda: self._user_courses(
             subject, states, enrollment_type, enrollment_role, enrollment_role_id, enrollment_state,
             account_id, homeroom))
 
@@ -134,7 +134,7 @@ class CourseLists:
         """AccountsController#courses_api over ``account.associated_courses``."""
         s = self.s
         filters: list[Callable[[r.Course], bool]] = []
-        states = [str(x) for x in _as_list(params.get("state"))]
+        states = [str(x) for x in as_list(params.get("state"))]
         raw_states: set[str] = set()
         for st in states:
             raw_states |= set(STATE_NAMES.get(st, ()))
@@ -244,7 +244,7 @@ class CourseLists:
 
     def _user_ids(self, value: Any) -> set[int]:
         out = set()
-        for ref in _as_list(value):
+        for ref in as_list(value):
             try:
                 out.add(self.s.find("users", str(ref)).id)
             except E.NotFound:
@@ -253,7 +253,7 @@ class CourseLists:
 
     def _account_ids(self, value: Any, account: r.Account) -> list[int]:
         out = []
-        for ref in _as_list(value):
+        for ref in as_list(value):
             try:
                 acc = self.s.find("accounts", str(ref))
             except E.NotFound:
@@ -354,24 +354,24 @@ class CourseLists:
             types = {role}
         elif "enrollment_type" in params:
             types = set()
-            for t in _as_list(params.get("enrollment_type")):
+            for t in as_list(params.get("enrollment_type")):
                 name = ENROLLMENT_TYPE_NAMES.get(str(t).lower()) if isinstance(t, str) else None
                 if name is None:
                     raise E.BadRequest({"errors": [{"message": f"Invalid enrollment type: {t}"}]})
                 types.add(name)
-        states = [str(x) for x in _as_list(params.get("enrollment_state")) if isinstance(x, str)]
+        states = [str(x) for x in as_list(params.get("enrollment_state")) if isinstance(x, str)]
         include_inactive = to_bool(params.get("include_inactive")) is True and \
             "read_as_admin" in s.policy.course_rights(viewer, course)
         if not states:
             states = ["active", "invited"] + (["inactive"] if include_inactive else [])
         term = params.get("search_term") if isinstance(params.get("search_term"), str) else None
         term = normalize_search_term(term, s.settings.search_term_min_length)
-        includes = {str(x) for x in _as_list(params.get("include")) if isinstance(x, str)}
+        includes = {str(x) for x in as_list(params.get("include")) if isinstance(x, str)}
         test_student = "test_student" in includes or "student_view" in {
-            str(t) for t in _as_list(params.get("enrollment_type"))}
+            str(t) for t in as_list(params.get("enrollment_type"))}
         sections = None
         if "section_ids" in params:
-            sections = {i for i in (digits_int(str(x)) for x in _as_list(params.get("section_ids"))) if i is not None}
+            sections = {i for i in (digits_int(str(x)) for x in as_list(params.get("section_ids"))) if i is not None}
         rights = s.policy.course_rights(viewer, course)
         sis = s.courses.sis_rights(viewer, course)
         by_user: dict[int, list[r.Enrollment]] = {}
@@ -434,26 +434,12 @@ class CourseLists:
         return lambda u: (_fold(u.sortable_name), u.id)
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        return list(value.values())
-    return [value]
-
-
 def _id_list(value: Any) -> set[int] | None:
     """``user_ids[]`` as an array, or a comma-separated string."""
-    if value is None or value == "" or value == []:
-        return None
-    items = value.split(",") if isinstance(value, str) else _as_list(value)
-    return {i for i in (digits_int(str(x).strip()) for x in items) if i is not None}
+    items = comma_list(value)
+    return None if items is None else {i for i in (digits_int(str(x).strip()) for x in items) if i is not None}
 
 
 def _str_list(value: Any) -> set[str] | None:
-    if value is None or value == "" or value == []:
-        return None
-    items = value.split(",") if isinstance(value, str) else _as_list(value)
-    return {str(x).strip() for x in items}
+    items = comma_list(value)
+    return None if items is None else {str(x).strip() for x in items}

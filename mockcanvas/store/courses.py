@@ -48,7 +48,7 @@ from .. import errors as E
 from ..coerce import optional_int, to_bool
 from ..time_zones import zone_name
 from . import records as r
-from .base import SortedIndex, UniqueIndex
+from .base import SortedIndex, UniqueIndex, WriteMemo
 from .policy import ADMIN_RIGHTS
 
 if TYPE_CHECKING:
@@ -209,23 +209,10 @@ def _str(value: Any) -> str | None:
 class CourseOps:
     def __init__(self, store: Store) -> None:
         self.s = store
-        self._cache: dict[tuple, Any] = {}
-        self._cache_version = -1
+        self.memo = WriteMemo(store, limit=256)  # derived lists, until the next write
         from .course_lists import CourseLists
 
         self.lists = CourseLists(store)
-
-    # -- memo (derived lists, until the next write) ----------------------------------------
-    def memo(self, key: tuple, compute):
-        if self._cache_version != self.s.version:
-            self._cache.clear()
-            self._cache_version = self.s.version
-        found = self._cache.get(key)
-        if found is None:
-            if len(self._cache) > 256:
-                self._cache.clear()
-            found = self._cache[key] = compute()
-        return found
 
     # -- lookups ---------------------------------------------------------------------------
     def find(self, ref: Any, *, deleted: bool = False) -> r.Course:

@@ -201,7 +201,7 @@ class TermOps:
             if rid is not None:
                 term = self.s.get("terms", rid)
             else:
-                form, value = _form(ref.strip())
+                form, value = self.s.sis_ref(ref.strip())
                 index = {"sis_term_id": "by_root_sis", "sis_integration_id": "by_root_integration"}.get(form)
                 found = self.s.idx["terms"][index].get((root.id, value)) if index and value else None
                 term = self.s.get("terms", found) if found is not None else None
@@ -313,21 +313,6 @@ class TermOps:
 
 def _scalar(value: Any) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
-
-
-_HEX = re.compile(r"\Ahex:(sis_\w+):((?:[0-9A-Fa-f]{2})+)\Z", re.ASCII)
-
-
-def _form(ref: str) -> tuple[str | None, str | None]:
-    """``sis_term_id:X`` -> ("sis_term_id", "X"); the ``hex:`` form decoded (Api.sis_parse_id)."""
-    m = _HEX.match(ref)
-    if m:
-        try:
-            return m.group(1), bytes.fromhex(m.group(2)).decode("utf-8")
-        except UnicodeDecodeError:
-            return None, None
-    form, sep, value = ref.partition(":")
-    return (form, value) if sep else (None, None)
 
 
 OPS = ("terms", TermOps)

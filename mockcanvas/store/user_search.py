@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from .. import errors as E
 from ..coerce import digits_int
 from . import records as r
-from .base import fold
+from .base import WriteMemo, fold
 from .people import ENROLLMENT_TYPE_NAMES, normalize_search_term
 
 if TYPE_CHECKING:
@@ -86,16 +86,7 @@ def enrollment_types(value: Any) -> list[str] | None:
 class UserSearch:
     def __init__(self, store: Store) -> None:
         self.s = store
-        self._cache: dict[tuple, Any] = {}
-        self._version = -1
-
-    def _memo(self, key: tuple, compute):
-        if self._version != self.s.version:
-            self._cache.clear()
-            self._version = self.s.version
-        if key not in self._cache:
-            self._cache[key] = compute()
-        return self._cache[key]
+        self._memo = WriteMemo(store)
 
     # -- the account's users ---------------------------------------------------------------
     def tree(self, account: r.Account) -> list[int]:
@@ -137,7 +128,7 @@ class UserSearch:
                      if u is not None and u.workflow_state not in ("deleted", "creation_pending")]
             users.sort(key=lambda u: (fold(u.sortable_name), u.id))
             return [u.id for u in users]
-        return self._memo(("by_name", account.id), compute)
+        return self._memo.get(("by_name", account.id), compute)
 
     # -- api_index ---------------------------------------------------------------------------
     def account_users(self, viewer: r.User, account: r.Account, params: dict[str, Any],
@@ -162,7 +153,7 @@ class UserSearch:
         if term is None and types is None and wanted_uuids is None and sort is None:
             return ids
         if sort == "id" and term is None and types is None and wanted_uuids is None:
-            ordered = self._memo(("by_id", account.id), lambda: sorted(ids))
+            ordered = self._memo.get(("by_id", account.id), lambda: sorted(ids))
             return ordered[::-1] if desc else ordered
         get = self.s.get
         users = [u for u in (get("users", i) for i in ids)
@@ -174,7 +165,7 @@ class UserSearch:
     def _folded(self, user: r.User) -> tuple[str, ...]:
         """The user's searchable strings, case-folded once per store version:
         (name, login, SIS id, integration id, e-mail), "" for a missing one."""
-        cache = self._memo(("folded",), dict)
+        cache = self._memo.get(("folded",), dict)
         found = cache.get(user.id)
         if found is None:
             found = cache[user.id] = tuple(fold(v) for v in (user.name, user.login_id, user.sis_user_id,

@@ -17,9 +17,9 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ..store.records import Course, Enrollment, User
-from .common import ViewContext, iso, iso_local, reads_sis
-from .courses import role_id
-from .users import avatar_url
+from . import enrollments as enrollments_view
+from .common import ViewContext, iso
+from .users import avatar_url, user_json_head
 
 PSEUDONYM_KEYS = ("sis_user_id", "integration_id", "sis_import_id", "login_id")
 PERSONAL_KEYS = ("email", "bio")
@@ -37,50 +37,11 @@ def avatars_enabled(vc: ViewContext, course: Course) -> bool:
     return root is not None and bool(dict(root.settings).get("enable_avatars"))
 
 
-def grades_json(vc: ViewContext, e: Enrollment, course: Course, rights: frozenset[str]) -> dict[str, Any]:
-    data: dict[str, Any] = {"html_url": vc.url(f"/courses/{e.course_id}/grades/{e.user_id}")}
-    if rights & {"manage_grades", "view_all_grades"}:
-        data.update({"current_grade": None, "current_score": None, "final_grade": None, "final_score": None,
-                     "unposted_current_score": None, "unposted_current_grade": None,
-                     "unposted_final_score": None, "unposted_final_grade": None})
-    elif vc.viewer is not None and vc.viewer.id == e.user_id and not course.hide_final_grades:
-        data.update({"current_grade": None, "current_score": None, "final_grade": None, "final_score": None})
-    return data
-
-
 def enrollment_json(vc: ViewContext, e: Enrollment, course: Course, rights: frozenset[str], *,
                     locked: bool = False) -> dict[str, Any]:
-    """enrollment_json (lib/api/v1/user.rb), as the course users list shows it (no ``user``)."""
-    s = vc.store
-    own = vc.viewer is not None and vc.viewer.id == e.user_id
-    data: dict[str, Any] = {
-        "id": e.id, "user_id": e.user_id, "course_id": e.course_id, "type": e.type,
-        "created_at": iso(e.created_at), "updated_at": iso(e.created_at), "associated_user_id": None,
-        "start_at": None, "end_at": None, "course_section_id": e.course_section_id,
-        "root_account_id": course.root_account_id, "limit_privileges_to_course_section": False,
-        "enrollment_state": "deleted" if course.workflow_state == "deleted" else e.workflow_state,
-        "role": "StudentEnrollment" if e.type == "StudentViewEnrollment" else e.type,
-        "role_id": role_id(e.type),
-    }
-    if own or "read_as_admin" in rights:  # read_reports: teachers, TAs, designers, admins
-        data.update({"last_activity_at": None, "last_attended_at": None, "total_activity_time": 0})
-    root_rights = vc.context_rights("Account", course.root_account_id)
-    if "manage_sis" in root_rights:
-        data["sis_import_id"] = None
-    if e.type in ("StudentEnrollment", "StudentViewEnrollment"):
-        data["grades"] = grades_json(vc, e, course, rights)
-    if reads_sis(rights):
-        section = s.get("sections", e.course_section_id)
-        account = s.get("accounts", course.account_id)
-        user = s.get("users", e.user_id)
-        data.update({"sis_account_id": account.sis_account_id if account else None,
-                     "sis_course_id": course.sis_course_id, "course_integration_id": course.integration_id,
-                     "sis_section_id": section.sis_section_id if section else None,
-                     "section_integration_id": None, "sis_user_id": user.sis_user_id if user else None})
-    data["html_url"] = vc.url(f"/courses/{e.course_id}/users/{e.user_id}")
-    if locked:
-        data["locked"] = False
-    return data
+    """enrollment_json as the course users list shows it (no ``user``): the one serializer of
+    ``views/enrollments.py``."""
+    return enrollments_view.enrollment_json(vc, e, course, rights, locked=locked)
 
 
 def course_user_json(vc: ViewContext, user: User, course: Course, rights: frozenset[str],
@@ -88,18 +49,7 @@ def course_user_json(vc: ViewContext, user: User, course: Course, rights: frozen
                      forced: bool = True, with_enrollments: bool = False) -> dict[str, Any]:
     """user_json of one course user; ``forced``: the users list's forced ``email`` include."""
     inc = set(include)
-    viewer_tz = vc.viewer.time_zone if vc.viewer else None
-    data: dict[str, Any] = {"id": user.id, "name": user.name, "created_at": iso_local(user.created_at, viewer_tz),
-                            "sortable_name": user.sortable_name, "short_name": user.short_name}
-    if user.pronouns:
-        data["pronouns"] = user.pronouns
-    if reads_sis(rights):
-        data["sis_user_id"] = user.sis_user_id
-        data["integration_id"] = user.integration_id
-    if "manage_sis" in rights:
-        data["sis_import_id"] = None
-    if "view_user_logins" in rights:
-        data["login_id"] = user.login_id
+    data = user_json_head(vc, user, rights)
     if "avatar_url" in inc and avatars_enabled(vc, course):
         data["avatar_url"] = avatar_url(vc, user)
     if with_enrollments:

@@ -44,29 +44,48 @@ def avatar_url(vc: ViewContext, user: User) -> str:
     return user.avatar_url or vc.url(DEFAULT_AVATAR)
 
 
-def user_json(vc: ViewContext, user: User, *, rights: frozenset[str] = frozenset(),
-              include: Iterable[str] = ()) -> dict[str, Any]:
-    """``rights`` are the viewer's rights in the context the user is shown in."""
-    include = set(include)
+def _identity(vc: ViewContext, user: User) -> dict[str, Any]:
+    """The keys every ``user_json`` starts with (``created_at`` in the viewer's zone)."""
     viewer_tz = vc.viewer.time_zone if vc.viewer else None
-    data: dict[str, Any] = {
+    return {
         "id": user.id,
         "name": user.name,
         "created_at": iso_local(user.created_at, viewer_tz),
         "sortable_name": user.sortable_name,
         "short_name": user.short_name,
     }
-    if user.pronouns:
-        data["pronouns"] = user.pronouns
+
+
+def _pseudonym_ids(data: dict[str, Any], user: User, rights: frozenset[str], *, blank_login: bool = True) -> None:
+    """The login's ids as ``rights`` (in the context) allow: SIS and integration ids (read_sis /
+    manage_sis), ``sis_import_id`` (manage_sis), ``login_id`` (view_user_logins; a null one only
+    when ``blank_login``)."""
     if reads_sis(rights):
         data["sis_user_id"] = user.sis_user_id
         data["integration_id"] = user.integration_id
     if "manage_sis" in rights:
         data["sis_import_id"] = None
+    if "view_user_logins" in rights and (blank_login or user.login_id is not None):
+        data["login_id"] = user.login_id
+
+
+def user_json_head(vc: ViewContext, user: User, rights: frozenset[str]) -> dict[str, Any]:
+    """The start of ``user_json`` in the group, membership, category and course routes: the
+    identity, ``pronouns`` (when set), then the login's ids as ``rights`` allow."""
+    data = _identity(vc, user)
+    if user.pronouns:
+        data["pronouns"] = user.pronouns
     # lib/api/v1/user.rb: login_id needs view_user_logins in the context and email needs
     # read_email_addresses there, even for the user themselves
-    if "view_user_logins" in rights:
-        data["login_id"] = user.login_id
+    _pseudonym_ids(data, user, rights)
+    return data
+
+
+def user_json(vc: ViewContext, user: User, *, rights: frozenset[str] = frozenset(),
+              include: Iterable[str] = ()) -> dict[str, Any]:
+    """``rights`` are the viewer's rights in the context the user is shown in."""
+    include = set(include)
+    data = user_json_head(vc, user, rights)
     if "avatar_url" in include:
         data["avatar_url"] = avatar_url(vc, user)
     if "email" in include and "read_email_addresses" in rights:
@@ -119,21 +138,9 @@ def full_user_json(vc: ViewContext, user: User, *, rights: frozenset[str], inclu
     the context (an account); ``user_rights``: theirs on the user (``avatar_state``)."""
     inc = set(include)
     viewer_tz = vc.viewer.time_zone if vc.viewer else None
-    data: dict[str, Any] = {
-        "id": user.id,
-        "name": user.name,
-        "created_at": iso_local(user.created_at, viewer_tz),
-        "sortable_name": user.sortable_name,
-        "short_name": user.short_name,
-    }
+    data = _identity(vc, user)
     if rights & {"manage_students", "read_sis", "view_user_logins", "manage_sis"}:  # user_json_is_admin?
-        if reads_sis(rights):
-            data["sis_user_id"] = user.sis_user_id
-            data["integration_id"] = user.integration_id
-        if "manage_sis" in rights:
-            data["sis_import_id"] = None
-        if "view_user_logins" in rights and user.login_id is not None:
-            data["login_id"] = user.login_id
+        _pseudonym_ids(data, user, rights, blank_login=False)
     if user.pronouns:
         data["pronouns"] = user.pronouns
     if avatars_on(vc, user):

@@ -7,28 +7,11 @@ Every test checks the status, the exact body where Canvas fixes it, and the stor
 from __future__ import annotations
 
 import pytest
+from canvas_bodies import NOT_FOUND, UNAUTHORIZED
+from groups_support import assert_unchanged, live_member_ids, memberships
 
 from mockcanvas.views.common import iso
 
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
-UNAUTHORIZED = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-
-
-def memberships(store, group_id, *, live_only=False):
-    """{user_id: (workflow_state, moderator)} of a group's membership rows (deleted ones too)."""
-    out = {}
-    for m in sorted(store.all("memberships"), key=lambda m: m.id):
-        if m.group_id == group_id and not (live_only and m.workflow_state == "deleted"):
-            out[m.user_id] = (m.workflow_state, m.moderator)
-    return out
-
-
-def live_member_ids(store, group_id):
-    return sorted(memberships(store, group_id, live_only=True))
-
-
-def assert_unchanged(store):
-    assert store.changed_rows == 0, "the request wrote to the store"
 
 
 _NO_SIS = object()

@@ -9,12 +9,11 @@ before the test), so a failed request that wrote anything at all is caught.
 from __future__ import annotations
 
 import pytest
+from canvas_bodies import NOT_FOUND, UNAUTHENTICATED, UNAUTHORIZED
+from groups_support import assert_unchanged, live_member_ids, memberships
 
 from mockcanvas.views.common import iso
 
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
-UNAUTHORIZED = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-UNAUTHENTICATED = {"status": "unauthenticated", "errors": [{"message": "user authorization required"}]}
 SIS_CREATE = {"message": "You must have manage_sis permission to set sis attributes"}
 SIS_UPDATE = {"message": "You must have manage_sis permission to update sis attributes"}
 WRITE_INCLUDES = "include[]=users&include[]=group_category&include[]=permissions"
@@ -37,23 +36,6 @@ IS_PUBLIC = invalid("is_public", "cannot be changed to that value")
 
 def group_ids(store):
     return set(store.rows["groups"])
-
-
-def memberships(store, group_id, *, live_only=False):
-    """{user_id: (workflow_state, moderator)} of a group's membership rows (deleted ones too)."""
-    out = {}
-    for m in sorted(store.all("memberships"), key=lambda m: m.id):
-        if m.group_id == group_id and not (live_only and m.workflow_state == "deleted"):
-            out[m.user_id] = (m.workflow_state, m.moderator)
-    return out
-
-
-def live_member_ids(store, group_id):
-    return sorted(memberships(store, group_id, live_only=True))
-
-
-def assert_unchanged(store):
-    assert store.changed_rows == 0, "the request wrote to the store"
 
 
 def full_group(api, group_id, token="teacher-token"):

@@ -14,12 +14,11 @@ first), 7 "Mock Enthusiasts" is a community group (moderator: admin 1, member: o
 from __future__ import annotations
 
 import pytest
+from canvas_bodies import NOT_FOUND, UNAUTHENTICATED, UNAUTHORIZED
+from groups_support import live_member_ids, memberships
 
 from mockcanvas.views.common import iso
 
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
-UNAUTHORIZED = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-UNAUTHENTICATED = {"status": "unauthenticated", "errors": [{"message": "user authorization required"}]}
 GROUP_FULL = {"errors": {"group_id": [{"attribute": "group_id", "type": "The group is full.",
                                        "message": "The group is full."}]}}
 USER_ID_MISSING = {"errors": [{"message": "user_id is missing"}]}
@@ -33,20 +32,6 @@ def token_for(store, user_id):
     token = f"s{user_id}"
     store.add_token(token, user_id)
     return token
-
-
-def rows(store, group_id, *, live_only=False):
-    """{user_id: (workflow_state, moderator)} of a group's membership rows (the newest row per
-    user wins, so a re-join shows its live row)."""
-    out = {}
-    for m in sorted(store.all("memberships"), key=lambda m: m.id):
-        if m.group_id == group_id and not (live_only and m.workflow_state == "deleted"):
-            out[m.user_id] = (m.workflow_state, m.moderator)
-    return out
-
-
-def live_user_ids(store, group_id):
-    return sorted(rows(store, group_id, live_only=True))
 
 
 def pair_rows(store, group_id, user_id):
@@ -313,7 +298,7 @@ def test_student_joins_a_self_signup_group(api, store, kw):
     (m,) = pair_rows(store, 6, 6)
     assert r.json() == body(store, m.id, sis=False, just_created=True)
     assert (m.workflow_state, m.moderator) == ("accepted", False)
-    assert rows(store, 6) == {6: ("accepted", False)}
+    assert memberships(store, 6) == {6: ("accepted", False)}
     # auto_leader "first": the first member of an empty group leads it
     assert store.get("groups", 6).leader_id == 6
     g = group(api, 6)
@@ -324,14 +309,14 @@ def test_student_cannot_join_a_teacher_made_group(api, store):
     with Unchanged(store):
         r = join(api, 2, "student-token")
     assert r.status == 401 and r.json() == UNAUTHORIZED
-    assert live_user_ids(store, 2) == [7, 10, 11] and live_user_ids(store, 1) == [6, 8, 9]
+    assert live_member_ids(store, 2) == [7, 10, 11] and live_member_ids(store, 1) == [6, 8, 9]
 
 
 def test_student_cannot_add_another_student(api, store):
     with Unchanged(store):
         r = join(api, 6, "student-token", 15)   # even in a self-signup group
     assert r.status == 401 and r.json() == UNAUTHORIZED
-    assert rows(store, 6) == {}
+    assert memberships(store, 6) == {}
 
 
 def test_teacher_adds_an_enrolled_student(api, store):
@@ -340,7 +325,7 @@ def test_teacher_adds_an_enrolled_student(api, store):
     (m,) = pair_rows(store, 3, 15)
     assert r.json() == body(store, m.id, just_created=True)
     assert r.json()["workflow_state"] == "accepted" and "sis_group_id" not in r.json()
-    assert live_user_ids(store, 3) == [12, 13, 15]
+    assert live_member_ids(store, 3) == [12, 13, 15]
     assert group(api, 3)["members_count"] == 3
 
 
@@ -348,7 +333,7 @@ def test_teacher_cannot_add_a_user_who_is_not_enrolled(api, store):
     with Unchanged(store):
         r = join(api, 3, "teacher-token", 20)
     assert r.status == 401 and r.json() == UNAUTHORIZED
-    assert live_user_ids(store, 3) == [12, 13]
+    assert live_member_ids(store, 3) == [12, 13]
 
 
 def test_moderator_cannot_add_others_to_a_course_group(api, store):
@@ -356,18 +341,18 @@ def test_moderator_cannot_add_others_to_a_course_group(api, store):
     with Unchanged(store):
         r = join(api, 4, "student2-token", 15)
     assert r.status == 401 and r.json() == UNAUTHORIZED
-    assert live_user_ids(store, 4) == [7]
+    assert live_member_ids(store, 4) == [7]
     r = join(api, 4, token_for(store, 15))
     assert r.status == 200 and r.json()["workflow_state"] == "accepted"
-    assert live_user_ids(store, 4) == [7, 15]
+    assert live_member_ids(store, 4) == [7, 15]
 
 
 def test_join_a_student_organized_group_keeps_other_memberships(api, store):
     # a student-organized category allows several memberships: nobody is moved out of group 1
     r = join(api, 4, "student-token")
     assert r.status == 200 and r.json()["workflow_state"] == "accepted"
-    assert live_user_ids(store, 4) == [6, 7]
-    assert live_user_ids(store, 1) == [6, 8, 9]
+    assert live_member_ids(store, 4) == [6, 7]
+    assert live_member_ids(store, 1) == [6, 8, 9]
     assert store.get("groups", 1).leader_id == 6
 
 
@@ -377,7 +362,7 @@ def test_community_nobody_adds_someone_else(api, store, token):
     with Unchanged(store):
         r = join(api, 7, token, 6)
     assert r.status == 401 and r.json() == UNAUTHORIZED
-    assert live_user_ids(store, 7) == [1, 20]
+    assert live_member_ids(store, 7) == [1, 20]
 
 
 @pytest.mark.parametrize("join_level,state,count", [
@@ -408,7 +393,7 @@ def test_course_group_memberships_are_always_accepted(api, store, join_level):
     assert r.status == 200 and store.get("groups", 6).join_level == join_level
     r = join(api, 6, "student-token")
     assert r.status == 200 and r.json()["workflow_state"] == "accepted"
-    assert rows(store, 6) == {6: ("accepted", False)}
+    assert memberships(store, 6) == {6: ("accepted", False)}
     r = join(api, 3, "teacher-token", 15)
     assert r.status == 200 and r.json()["workflow_state"] == "accepted"
 
@@ -443,8 +428,8 @@ def test_join_second_group_of_a_category_moves_the_user(api, store):
     r = join(api, 6, token)
     assert r.status == 200 and r.json()["workflow_state"] == "accepted" and r.json()["just_created"] is True
     assert store.get("memberships", 10).workflow_state == "deleted"
-    assert rows(store, 5) == {14: ("deleted", False)}
-    assert rows(store, 6) == {14: ("accepted", False)}
+    assert memberships(store, 5) == {14: ("deleted", False)}
+    assert memberships(store, 6) == {14: ("accepted", False)}
     assert [m.group_id for m in live_in_category(store, 14, 3)] == [6]
     # Team 1 lost its leader and has nobody left to lead it; Team 2 gets 14 as its first member
     assert store.get("groups", 5).leader_id is None and store.get("groups", 6).leader_id == 14
@@ -462,7 +447,7 @@ def test_teacher_adding_to_another_project_group_moves_the_student(api, store):
     r = join(api, 2, "teacher-token", 8)
     assert r.status == 200 and r.json()["just_created"] is True
     assert store.get("memberships", 2).workflow_state == "deleted"
-    assert live_user_ids(store, 1) == [6, 9] and live_user_ids(store, 2) == [7, 8, 10, 11]
+    assert live_member_ids(store, 1) == [6, 9] and live_member_ids(store, 2) == [7, 8, 10, 11]
     assert users_of(api.get("/api/v1/groups/1/memberships")) == [6, 9]
     assert group(api, 1)["members_count"] == 2
     assert store.get("groups", 1).leader_id == 6  # not 8's to lose
@@ -476,7 +461,7 @@ def test_full_group_by_category_group_limit(api, store):
     with Unchanged(store):
         r = join(api, 6, token)
     assert r.status == 400 and r.json() == GROUP_FULL
-    assert live_user_ids(store, 6) == [15, 16, 17] and pair_rows(store, 6, 18) == []
+    assert live_member_ids(store, 6) == [15, 16, 17] and pair_rows(store, 6, 18) == []
     # the teacher hits the same limit
     with Unchanged(store):
         r = join(api, 6, "teacher-token", 18)
@@ -493,7 +478,7 @@ def test_full_group_by_max_membership(api, store):
     with Unchanged(store):
         r = join(api, 3, "teacher-token", 16)
     assert r.status == 400 and r.json() == GROUP_FULL
-    assert live_user_ids(store, 3) == [12, 13, 14, 15]
+    assert live_member_ids(store, 3) == [12, 13, 14, 15]
 
 
 def test_max_membership_wins_over_the_category_group_limit(api, store):
@@ -504,7 +489,7 @@ def test_max_membership_wins_over_the_category_group_limit(api, store):
     with Unchanged(store):
         r = join(api, 6, token_for(store, 19))
     assert r.status == 400 and r.json() == GROUP_FULL
-    assert live_user_ids(store, 6) == [14, 15, 16, 17, 18]
+    assert live_member_ids(store, 6) == [14, 15, 16, 17, 18]
 
 
 def test_move_into_a_full_group_changes_nothing(api, store):
@@ -515,7 +500,7 @@ def test_move_into_a_full_group_changes_nothing(api, store):
         r = join(api, 6, token)
     assert r.status == 400 and r.json() == GROUP_FULL
     # 14 stays in Team 1 and keeps leading it
-    assert rows(store, 5) == {14: ("accepted", False)} and store.get("groups", 5).leader_id == 14
+    assert memberships(store, 5) == {14: ("accepted", False)} and store.get("groups", 5).leader_id == 14
 
 
 def test_student_organized_groups_are_never_full(api, store):
@@ -523,7 +508,7 @@ def test_student_organized_groups_are_never_full(api, store):
     for uid in (15, 16):
         r = join(api, 4, token_for(store, uid))
         assert r.status == 200 and r.json()["workflow_state"] == "accepted"
-    assert live_user_ids(store, 4) == [7, 15, 16]
+    assert live_member_ids(store, 4) == [7, 15, 16]
 
 
 def test_full_counts_accepted_members_only(api, store):
@@ -710,7 +695,7 @@ def test_leave_a_self_signup_group(api, store, path):
     assert r.headers["Content-Type"] == "application/json; charset=utf-8"
     # soft delete: the row stays, marked deleted
     assert store.get("memberships", 10).workflow_state == "deleted"
-    assert rows(store, 5) == {14: ("deleted", False)}
+    assert memberships(store, 5) == {14: ("deleted", False)}
     assert api.get("/api/v1/groups/5/memberships").json() == []
     r = api.get("/api/v1/groups/5/memberships/10")
     assert r.status == 404 and r.json() == NOT_FOUND
@@ -728,20 +713,20 @@ def test_student_cannot_leave_a_teacher_assigned_group(api, store, path):
     with Unchanged(store):
         r = api.delete(path, token="student-token")
     assert r.status == 401 and r.json() == UNAUTHORIZED
-    assert live_user_ids(store, 1) == [6, 8, 9]
+    assert live_member_ids(store, 1) == [6, 8, 9]
 
 
 def test_leave_a_student_organized_group(api, store):
     r = api.delete("/api/v1/groups/4/memberships/9", token="student2-token")
     assert r.status == 200 and r.json() == OK
-    assert rows(store, 4) == {7: ("deleted", True)}
+    assert memberships(store, 4) == {7: ("deleted", True)}
     assert group(api, 4)["members_count"] == 0
 
 
 def test_leave_a_community_group(api, store):
     r = api.delete("/api/v1/groups/7/users/self", token="outsider-token")
     assert r.status == 200 and r.json() == OK
-    assert rows(store, 7) == {1: ("accepted", True), 20: ("deleted", False)}
+    assert memberships(store, 7) == {1: ("accepted", True), 20: ("deleted", False)}
 
 
 @pytest.mark.parametrize("path", ["/api/v1/groups/1/memberships/2", "/api/v1/groups/1/users/8",
@@ -749,7 +734,7 @@ def test_leave_a_community_group(api, store):
 def test_teacher_removes_a_member(api, store, path):
     r = api.delete(path)
     assert r.status == 200 and r.json() == OK
-    assert rows(store, 1) == {6: ("accepted", False), 8: ("deleted", False), 9: ("accepted", False)}
+    assert memberships(store, 1) == {6: ("accepted", False), 8: ("deleted", False), 9: ("accepted", False)}
     assert users_of(api.get("/api/v1/groups/1/memberships")) == [6, 9]
     assert group(api, 1)["members_count"] == 2
 
@@ -758,7 +743,7 @@ def test_moderator_removes_a_member_of_their_group(api, store):
     assert join(api, 4, "student-token").status == 200
     r = api.delete("/api/v1/groups/4/users/6", token="student2-token")
     assert r.status == 200 and r.json() == OK
-    assert rows(store, 4) == {6: ("deleted", False), 7: ("accepted", True)}
+    assert memberships(store, 4) == {6: ("deleted", False), 7: ("accepted", True)}
     # but not anyone in a group they do not moderate
     with Unchanged(store):
         r = api.delete("/api/v1/groups/1/users/8", token="student2-token")
@@ -768,7 +753,7 @@ def test_moderator_removes_a_member_of_their_group(api, store):
 def test_community_moderator_removes_a_member(api, store):
     r = api.delete("/api/v1/groups/7/users/20", token="admin-token")
     assert r.status == 200 and r.json() == OK
-    assert rows(store, 7, live_only=True) == {1: ("accepted", True)}
+    assert memberships(store, 7, live_only=True) == {1: ("accepted", True)}
 
 
 def test_member_cannot_remove_another_member(api, store):
@@ -871,7 +856,7 @@ def test_invited_community_membership_does_not_count(api, store):
 
 def _views_agree(api, store, group_id):
     """The memberships list, include[]=users, /users, members_count and the store say the same."""
-    live = live_user_ids(store, group_id)
+    live = live_member_ids(store, group_id)
     listed = api.get(f"/api/v1/groups/{group_id}/memberships?per_page=100")
     assert listed.status == 200 and sorted(users_of(listed)) == live
     assert ids_of(listed) == sorted(m.id for m in store.all("memberships")
@@ -914,7 +899,7 @@ def test_group_edit_invite_and_memberships_agree(api, store):
     assert api.get("/api/v1/groups/3/users/14").json() == body(store, m14.id)
     assert api.delete(f"/api/v1/groups/3/memberships/{m14.id}").json() == OK
     assert _views_agree(api, store, 3) == [15, 16]
-    assert rows(store, 3) == {12: ("deleted", False), 13: ("deleted", False), 14: ("deleted", False),
+    assert memberships(store, 3) == {12: ("deleted", False), 13: ("deleted", False), 14: ("deleted", False),
                               15: ("accepted", False), 16: ("accepted", False)}
 
 

@@ -52,5 +52,22 @@ def assert_unchanged(store, mark: tuple[int, int]) -> None:
     assert store.live_events.all()[events:] == [], "the request emitted a live event"
 
 
+def answer_as(store, role: str, status: int, send, *, refused: tuple[int, object], read_only: bool = True):
+    """``send(token)`` with ``role``'s token (see :data:`ALL_TOKENS`) answers ``status``. A refusal
+    (``refused``: its status and body) has that body, no ``WWW-Authenticate`` challenge, and changes
+    nothing; so does any answer of a ``read_only`` request. Returns the answer, or None when refused."""
+    with_role_tokens(store)
+    mark = marker(store)
+    r = send(ALL_TOKENS[role])
+    assert r.status == status
+    if status == refused[0]:
+        assert r.json() == refused[1] and "WWW-Authenticate" not in r.headers
+        assert_unchanged(store, mark)
+        return None
+    if read_only:
+        assert_unchanged(store, mark)
+    return r
+
+
 def invalid(attribute: str, kind: str, message: str | None = None) -> dict:
     return {"errors": {attribute: [{"attribute": attribute, "type": kind, "message": message or kind}]}}
