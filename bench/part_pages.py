@@ -3,7 +3,8 @@
 Page 1 and the last page of a group's memberships with 100, 10,000 and 100,000 members, through aiohttp's
 in-process test client, as a ratio to the smallest group; then (4b) page 1 and page 5 of the course
 lists: ``GET /courses`` for a user with 100 and 1,000 enrollments, ``GET /accounts/1/courses`` over
-100 and 10,000 courses.
+100 and 10,000 courses; then (4c) page 1 and page 5 of ``GET /courses/:id/enrollments`` (bookmark
+pages) of a course with 100 and 10,000 students.
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ def part_pages(cfg: Config, res: Results, tmp: Path) -> None:
     sec.tables.append((["figure", "measured", "target", "result"], checks))
     res.sections.append(sec)
     part_course_pages(cfg, res)
+    part_enrollment_pages(cfg, res)
 
 
 # -- part 4b: the course lists (Courses API) ----------------------------------------------------
@@ -198,5 +200,79 @@ def part_course_pages(cfg: Config, res: Results) -> None:
         "sorted index.",
     )
     sec.tables.append((["list", "rows", "page 1 (µs)", f"page {COURSE_PAGE} (µs)"], rows))
+    sec.tables.append((["figure", "measured", "target", "result"], checks))
+    res.sections.append(sec)
+
+
+# -- part 4c: the enrollments of a course (Enrollments API) ------------------------------------------
+def course_with_students(n: int) -> Any:
+    """The default world plus a course of the root account with ``n`` new students (and its teacher)."""
+    from mockcanvas import load_world
+
+    store = load_world()
+    c = store.insert("courses", name="Bench Roster", course_code="ROSTER", account_id=1, root_account_id=1)
+    sec = store.insert("sections", course_id=c.id, name="Bench Roster")
+    store.insert("enrollments", user_id=2, course_id=c.id, course_section_id=sec.id, type="TeacherEnrollment")
+    for k in range(n):
+        u = store.insert("users", name=f"Student {k:05d}", sortable_name=f"{(k * 7919) % n:05d}, Student",
+                         short_name=f"S{k}")
+        store.insert("enrollments", user_id=u.id, course_id=c.id, course_section_id=sec.id)
+    store.snapshot()
+    return store, c.id
+
+
+async def time_enrollment_pages(worlds: dict[int, Any], rounds: int) -> dict[int, dict[str, float]]:
+    """Page 1 and page 5 (per_page=10, the bookmark of page 4's ``next``) of each course's
+    enrollments, as the teacher; sizes interleaved, medians of CPU time."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from mockcanvas import create_app
+
+    headers = {"Authorization": "Bearer teacher-token"}
+    async with contextlib.AsyncExitStack() as stack:
+        targets = []
+        for n, (store, cid) in worlds.items():
+            client = await stack.enter_async_context(TestClient(TestServer(create_app(store))))
+            first = f"/api/v1/courses/{cid}/enrollments?per_page=10"
+            url = first
+            for _ in range(COURSE_PAGE - 1):  # walk to page 5 once: its URL carries page 4's bookmark
+                r = await client.get(url, headers=headers)
+                url = r.links["next"]["url"].raw_path_qs
+            targets += [(n, "page1", client, first), (n, "later", client, url)]
+        samples: dict[tuple[int, str], list[float]] = {(n, key): [] for n, key, *_ in targets}
+        for rnd in range(rounds + 5):
+            for n, key, client, path in targets:
+                t0 = time.process_time()
+                r = await client.get(path, headers=headers)
+                body = await r.read()
+                spent = time.process_time() - t0
+                assert r.status == 200 and body.startswith(b"[{"), (path, r.status, body[:100])
+                if rnd >= 5:
+                    samples[n, key].append(spent)
+    return {n: {"page1": median(samples[n, "page1"]), "later": median(samples[n, "later"])} for n in worlds}
+
+
+def part_enrollment_pages(cfg: Config, res: Results) -> None:
+    log("part 4c: course enrollment pages as the roster grows")
+    small, big = 100, 10_000
+    worlds = {n: course_with_students(n) for n in (small, big)}
+    out = asyncio.run(time_enrollment_pages(worlds, cfg.page_rounds))
+    del worlds
+    gc.collect()
+    res.raw["enrollment_pages"] = {str(n): v for n, v in out.items()}
+    rows = [[f"{n:,}", us(out[n]["page1"]), us(out[n]["later"])] for n in (small, big)]
+    checks = []
+    for key, label in (("page1", "page 1"), ("later", f"page {COURSE_PAGE}")):
+        ratio = out[big][key] / out[small][key]
+        figure = f"GET /courses/:id/enrollments: {label} at {big:,} / at {small:,} students"
+        log(f"  {figure}: {ratio:.2f}")
+        checks.append([figure, f"{ratio:.2f}", "≤ 1.5", res.check("4c", figure, ratio, "{:.2f}", 1.5, target="≤ 1.5")])
+    sec = Section(
+        "4c. A page of a course's enrollments as the roster grows",
+        "`GET /api/v1/courses/:id/enrollments?per_page=10` as the teacher, for a course with that many "
+        f"students; page 1 and page {COURSE_PAGE} (the bookmark link of page {COURSE_PAGE - 1}). Same harness "
+        "as part 4. Each page is read from the roster index (type, sortable name, id) from the bookmark on.",
+    )
+    sec.tables.append((["students", "page 1 (µs)", f"page {COURSE_PAGE} (µs)"], rows))
     sec.tables.append((["figure", "measured", "target", "result"], checks))
     res.sections.append(sec)

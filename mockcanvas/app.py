@@ -392,7 +392,8 @@ def _masquerade(request: web.Request, real: User, ref: object) -> User:
 _COMMUNITIES = ("/api/v1/groups", "/api/v1/groups" + JSON_SUFFIX)
 # path parameters naming the request's @context, most specific first
 _CONTEXT_PARAMS = (("group_category_id", "group_categories"), ("group_id", "groups"),
-                   ("course_id", "courses"), ("account_id", "accounts"))
+                   ("course_id", "courses"), ("account_id", "accounts"),
+                   ("section_id", "sections"))  # /sections/:id: @context is the section's course
 
 
 def _event_source(request: web.Request, user, token: str | None) -> RequestSource:

@@ -34,6 +34,7 @@ EVENT_NAMES = (
     "course_created", "course_updated", "syllabus_updated",
     "account_created", "account_updated",
     "user_created", "user_updated",
+    "enrollment_created", "enrollment_updated", "enrollment_state_created", "enrollment_state_updated",
 )
 
 

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from .coerce import DIGITS as _DIGITS
-from .coerce import ruby_to_i
+from .coerce import ruby_to_i, ruby_to_s
 from .errors import InvalidPage
 
 DROPPED = frozenset({"page", "per_page", "access_token", "api_key"})
@@ -57,20 +57,12 @@ def to_query(params: dict[str, Any], namespace: str | None = None) -> str:
             if part:
                 parts.append(part)
         elif isinstance(value, list):
-            parts.append("&".join(f"{quote_plus(name + '[]')}={quote_plus(_param(v))}" for v in value)
+            parts.append("&".join(f"{quote_plus(name + '[]')}={quote_plus(ruby_to_s(v))}" for v in value)
                          if value else f"{quote_plus(name + '[]')}=")
         else:
-            parts.append(f"{quote_plus(name)}={quote_plus(_param(value))}")
+            parts.append(f"{quote_plus(name)}={quote_plus(ruby_to_s(value))}")
     parts.sort()
     return "&".join(parts)
-
-
-def _param(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)
 
 
 @dataclass(slots=True)
@@ -116,26 +108,14 @@ def paginate(
 ) -> Page:
     """Page-number pagination over an ordered sequence (only the page's slice is loaded)."""
     n = per_page_for(per_page, default_per_page, max_per_page)
-    if page is None or page == "":
-        p = 1
-    else:
-        text = str(page).strip()
-        if not _DIGITS.match(text) or int(text) < 1:
-            raise InvalidPage()
-        p = int(text)
+    p = _page_number(page)
     total = len(items)
     total_pages = max(1, -(-total // n))
     start = (p - 1) * n
     chunk = items[start:start + n] if start < total else []
     loaded = [load(x) for x in chunk] if load else list(chunk)
-    base = _link_base(base_url, query)
-
-    def url(page_no: int) -> str:
-        return f"{base}page={page_no}&per_page={n}"
-
-    links = {"current": url(p), "first": url(1)}
-    if p > 1:
-        links["prev"] = url(p - 1)
+    url = _page_url(base_url, query, n)
+    links = _numbered_links(url, p)
     if p > total_pages:
         # folio: a blank page with no known total: next keeps going, no last
         links["next"] = url(p + 1)
@@ -175,14 +155,8 @@ def paginate_no_total(
     else:
         chunk = list(islice(items, start, start + n))
     loaded = [load(x) for x in chunk] if load else chunk
-    base = _link_base(base_url, query)
-
-    def url(page_no: int) -> str:
-        return f"{base}page={page_no}&per_page={n}"
-
-    links = {"current": url(p), "first": url(1)}
-    if p > 1:
-        links["prev"] = url(p - 1)
+    url = _page_url(base_url, query, n)
+    links = _numbered_links(url, p)
     if len(chunk) == n:
         links["next"] = url(p + 1)
     elif chunk or p == 1:
@@ -191,12 +165,27 @@ def paginate_no_total(
 
 
 def _page_number(page: Any) -> int:
+    """The ``page`` of a page-number list: blank is 1; anything but a whole number >= 1 is a 404."""
     if page is None or page == "":
         return 1
     text = str(page).strip()
     if not _DIGITS.match(text) or int(text) < 1:
         raise InvalidPage()
     return int(text)
+
+
+def _page_url(base_url: str, query: dict[str, Any], n: int) -> Callable[[Any], str]:
+    """The link to page ``P`` (a number or a bookmark token) of ``n`` items, the query kept."""
+    base = _link_base(base_url, query)
+    return lambda page_no: f"{base}page={page_no}&per_page={n}"
+
+
+def _numbered_links(url: Callable[[Any], str], p: int) -> dict[str, str]:
+    """``current`` and ``first`` of a page-number list, and ``prev`` past the first page."""
+    links = {"current": url(p), "first": url(1)}
+    if p > 1:
+        links["prev"] = url(p - 1)
+    return links
 
 
 def encode_bookmark(key: Sequence[Any]) -> str:
@@ -245,11 +234,7 @@ def paginate_bookmarked(
                     start += 1
     chunk = list(items[start:start + n])
     more = start + n < len(items)
-    base = _link_base(base_url, query)
-
-    def url(tok: str) -> str:
-        return f"{base}page={tok}&per_page={n}"
-
+    url = _page_url(base_url, query, n)
     links = {"current": url(token), "first": url("first")}
     if more and chunk:
         links["next"] = url(encode_bookmark(key(chunk[-1])))
@@ -270,3 +255,41 @@ def _fits(mark: Sequence[Any], sample: Sequence[Any]) -> bool:
 
 def _cmp_key(k: Sequence[Any]) -> tuple:
     return tuple((0, v.casefold()) if isinstance(v, str) else (1, v) for v in k)
+
+
+def paginate_seek(
+    fetch: Callable[[list[Any] | None, int], tuple[list[Any], bool]],
+    key: Callable[[Any], Sequence[Any]],
+    sample: Sequence[Any],
+    *,
+    base_url: str,
+    query: dict[str, Any],
+    page: Any = None,
+    per_page: Any = None,
+    default_per_page: int = 10,
+    max_per_page: int = 100,
+) -> Page:
+    """Bookmark pagination (as :func:`paginate_bookmarked`) over a collection that seeks by itself:
+    ``fetch(bookmark or None, n)`` gives up to ``n`` items after the bookmark and whether more
+    follow, so a page costs O(page) (the enrollments index). ``sample``: a sort key of the right
+    shape; a bookmark of another shape is the first page."""
+    n = per_page_for(per_page, default_per_page, max_per_page)
+    token = "first" if page in (None, "", "first") else str(page)
+    mark: list[Any] | None = None
+    if token != "first":
+        if _DIGITS.match(token):
+            if int(token) > 1:
+                raise InvalidPage()
+            token = "first"
+        else:
+            mark = decode_bookmark(token)
+            if mark is None or not _fits(mark, sample):
+                token, mark = "first", None
+    chunk, more = fetch(mark, n)
+    url = _page_url(base_url, query, n)
+    links = {"current": url(token), "first": url("first")}
+    if more and chunk:
+        links["next"] = url(encode_bookmark(key(chunk[-1])))
+    else:
+        links["last"] = links["current"]
+    return Page(chunk, _capped(links))

@@ -1,5 +1,13 @@
 """The enrollments area of a world file: ``enrollments`` of users in course sections.
 
+Fields beyond the user, course, section, type and state (the Enrollments area): ``role`` (a custom
+course role of the ``roles`` section, whose base type must be the enrollment's type),
+``limit_privileges_to_course_section``, ``start_at`` / ``end_at`` and ``associated_user`` (observers
+only: the student observed). ``roles`` are custom course roles (app/models/role.rb): ``name``,
+``base_role_type`` (student, teacher, ta, designer, observer or the Enrollment names), ``account``
+(default: the first account), ``workflow_state`` (active, inactive); their ids start after the
+built-in roles' (``store.enrollments.FIRST_CUSTOM_ROLE_ID``, 10), as Canvas's do.
+
 A course without any section gets a default section named after it, as Canvas does, numbered after
 all other sections. What each user's live sections are is left for the groups area
 (``loader.shared["enrollments.sections_of"]``: members of a restricted self sign-up group must
@@ -10,7 +18,8 @@ from __future__ import annotations
 
 from ..store import records as r
 from ..store.people import ENROLLMENT_TYPE_NAMES
-from .fields import DT, ID, F, enum, ref, req
+from ..store.enrollments import FIRST_CUSTOM_ROLE_ID, ROLE_IDS
+from .fields import DT, ID, B, F, S, enum, ref, req
 from .loader import Item, Loader, Section
 
 TYPE_ALIASES = {k: v for k, v in ENROLLMENT_TYPE_NAMES.items() if v in r.ENROLLMENT_TYPES}
@@ -19,7 +28,32 @@ STATE = enum(*r.ENROLLMENT_STATES)
 # an enrollment as ``generate``'s ``enroll`` gives it (mockcanvas.seed.users)
 ENROLL = {"course": req(ref("courses")), "type": TYPE, "sections": F("refs", kind="sections"), "state": STATE}
 ENROLLMENT_FIELDS = {**ID, "user": req(ref("users")), "course": ref("courses"), "section": ref("sections"),
-                     "type": TYPE, "state": STATE, "created_at": DT}
+                     "type": TYPE, "state": STATE, "created_at": DT, "role": ref("roles"),
+                     "limit_privileges_to_course_section": B, "start_at": DT, "end_at": DT,
+                     "associated_user": ref("users")}
+ROLE_FIELDS = {**ID, "name": req(S), "base_role_type": req(TYPE), "account": ref("accounts"),
+               "workflow_state": enum("active", "inactive")}
+
+
+def build_roles(loader: Loader) -> None:
+    names: set[tuple[int, str]] = set()
+    for it in loader.items["roles"]:
+        if it.id is not None and it.id < FIRST_CUSTOM_ROLE_ID:
+            loader.err(it.file, it.at("id"), f"ids under {FIRST_CUSTOM_ROLE_ID} are the built-in roles'")
+        account = loader.resolve(it, "account", "accounts")
+        if account is None and "account" not in it.f:
+            account = min(loader.items["accounts"], key=lambda a: a.id, default=None)
+        name = it.f.get("name", "")
+        base = TYPE_ALIASES.get(it.f.get("base_role_type"), it.f.get("base_role_type"))
+        if name in ROLE_IDS or name in r.ENROLLMENT_TYPES:
+            loader.err(it.file, it.at("name"), f"{name!r} is reserved")
+        if account is None:
+            continue
+        if (account.id, name) in names:
+            loader.err(it.file, it.at("name"), "A role with this name already exists")
+        names.add((account.id, name))
+        it.row = {"name": name, "base_role_type": base, "account_id": account.id,
+                  "workflow_state": it.f.get("workflow_state", "active")}
 
 
 def build_enrollments(loader: Loader) -> None:
@@ -63,6 +97,12 @@ def build_enrollments(loader: Loader) -> None:
         etype = it.f.get("type", "student")
         etype = TYPE_ALIASES.get(etype, etype)
         state = it.f.get("state", "active")
+        role = resolve(it, "role", "roles")
+        if role is not None and role.row and role.row.get("base_role_type") != etype:
+            err(it.file, it.at("role"), f"{role.label} is not a {etype} role")
+        observed = resolve(it, "associated_user", "users")
+        if observed is not None and etype != "ObserverEnrollment":
+            err(it.file, it.at("associated_user"), "only observer enrollments observe a user")
         if (user.id, section.id, etype) in seen:
             err(it.file, it.path, f"{user.label} is already enrolled as {etype} in {section.label}")
         seen.add((user.id, section.id, etype))
@@ -75,9 +115,13 @@ def build_enrollments(loader: Loader) -> None:
                     mine.add(section.id)
         it.row = r.Enrollment(id=it.id, user_id=user.id, course_id=course.id,  # type: ignore[assignment]
                               course_section_id=section.id, type=etype, workflow_state=state,
-                              created_at=it.f.get("created_at"))
+                              created_at=it.f.get("created_at"), role_id=role.id if role is not None else None,
+                              limit_privileges_to_course_section=bool(it.f.get("limit_privileges_to_course_section")),
+                              start_at=it.f.get("start_at"), end_at=it.f.get("end_at"),
+                              associated_user_id=observed.id if observed is not None else None)
         it.f = it.r = None  # type: ignore[assignment]  # nothing reads an enrollment's item again
 
 
-SECTIONS = (Section("enrollments", ENROLLMENT_FIELDS, noun="enrollment", table="enrollments",
+SECTIONS = (Section("roles", ROLE_FIELDS, noun="role", table="roles", build=build_roles),
+            Section("enrollments", ENROLLMENT_FIELDS, noun="enrollment", table="enrollments",
                     build=build_enrollments),)

@@ -141,6 +141,8 @@ def _resolve_context(store: Store, ref: tuple[str, str] | None) -> Any:
         return None
     if isinstance(rec, r.GroupCategory):  # GroupCategoriesController: @context = category.context
         return store.get("courses" if rec.context_type == "Course" else "accounts", rec.context_id)
+    if isinstance(rec, r.Section):  # SectionsController / section routes: the section's course
+        return store.get("courses", rec.course_id)
     return rec
 
 

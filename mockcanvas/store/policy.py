@@ -12,11 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import records as r
+from .base import WriteMemo
 
 if TYPE_CHECKING:
     from . import Store
 
 MANAGE_GROUPS = frozenset({"manage_groups_add", "manage_groups_manage", "manage_groups_delete"})
+# manage_sections_add / _edit / _delete (permissions_registry.rb): teachers, designers and admins, not TAs
+MANAGE_SECTIONS = frozenset({"manage_sections_add", "manage_sections_edit", "manage_sections_delete"})
 # Course permissions of the 2024+ permissions registry (BASE_PERMISSIONS ``true_for``), see
 # canvas-facts-courses-users section 1. ``update`` is ``update_course_details``.
 COURSE_ADMIN = frozenset({"manage_courses_publish", "manage_courses_conclude", "update",
@@ -39,7 +42,7 @@ ADMIN_RIGHTS = frozenset(
         "send_messages",
         "create_student_groups",
     }
-    | MANAGE_GROUPS | COURSE_ADMIN | ACCOUNT_ONLY
+    | MANAGE_GROUPS | COURSE_ADMIN | ACCOUNT_ONLY | MANAGE_SECTIONS
 )
 _STAFF = frozenset(
     {"read", "read_as_admin", "read_roster", "view_group_pages", "read_sis", "view_user_logins",
@@ -47,11 +50,11 @@ _STAFF = frozenset(
     | MANAGE_GROUPS
 )
 ENROLLMENT_RIGHTS: dict[str, frozenset[str]] = {
-    "TeacherEnrollment": _STAFF | COURSE_ADMIN,
+    "TeacherEnrollment": _STAFF | COURSE_ADMIN | MANAGE_SECTIONS,
     # TAs: no publish/conclude (manage_courses_publish/conclude are not true_for TaEnrollment)
     "TaEnrollment": _STAFF | {"update", "manage_course_visibility"},
     "DesignerEnrollment": frozenset({"read", "read_as_admin", "read_roster", "view_group_pages"}
-                                    | MANAGE_GROUPS | COURSE_ADMIN),
+                                    | MANAGE_GROUPS | COURSE_ADMIN | MANAGE_SECTIONS),
     "StudentEnrollment": frozenset({"read", "read_roster", "send_messages", "create_student_groups"}),
     "ObserverEnrollment": frozenset({"read", "read_roster"}),
 }
@@ -64,8 +67,7 @@ GROUP_PERMISSIONS = (
 class Policy:
     def __init__(self, store: Store) -> None:
         self.s = store
-        self._memo_cache: dict[tuple, frozenset[str]] = {}
-        self._memo_version = -1
+        self._memo = WriteMemo(store)  # rights depend only on rows
 
     # -- accounts --------------------------------------------------------------------------
     def account_chain(self, account_id: int) -> list[int]:
@@ -127,26 +129,12 @@ class Policy:
         ids = self.s.idx["enrollments"]["by_user_course"].ids((user_id, course_id))
         return [e for e in (get(i) for i in ids) if e is not None and e.workflow_state == "active"]
 
-    def _memo(self, key: tuple, compute):
-        """Rights depend only on rows: remember them until the next write (store.version)."""
-        if self._memo_version != self.s.version:
-            self._memo_cache.clear()
-            self._memo_version = self.s.version
-        found = self._memo_cache.get(key)
-        if found is None:
-            found = self._memo_cache[key] = compute()
-        return found
-
-    def _hit(self, key: tuple) -> frozenset[str] | None:
-        """The memo's answer for ``key`` if it is still valid (no write since), else None."""
-        return self._memo_cache.get(key) if self._memo_version == self.s.version else None
-
     def course_rights(self, user: r.User | None, course: r.Course) -> frozenset[str]:
         if user is None or course.workflow_state == "deleted":
             return frozenset()
         key = ("course", user.id, course.id)
-        found = self._hit(key)  # asked on every request: a hit builds no closure
-        return found if found is not None else self._memo(key, lambda: self._course_rights(user, course))
+        found = self._memo.hit(key)  # asked on every request: a hit builds no closure
+        return found if found is not None else self._memo.get(key, lambda: self._course_rights(user, course))
 
     def _course_rights(self, user: r.User, course: r.Course) -> frozenset[str]:
         if self.is_admin_of(user, course.account_id):
@@ -214,8 +202,8 @@ class Policy:
         if user is None:
             return frozenset()
         key = ("group", user.id, group.id)
-        found = self._hit(key)  # asked on every request: a hit builds no closure
-        return found if found is not None else self._memo(key, lambda: self._group_rights(user, group))
+        found = self._memo.hit(key)  # asked on every request: a hit builds no closure
+        return found if found is not None else self._memo.get(key, lambda: self._group_rights(user, group))
 
     def _group_rights(self, user: r.User, group: r.Group) -> frozenset[str]:
         ctx = self.context_rights(user, group.context_type, group.context_id)

@@ -147,10 +147,21 @@ class Course:
 @dataclass(slots=True)
 class Section:
     id: int
-    course_id: int
+    course_id: int  # the current course (the cross-listed-to one while cross-listed)
     name: str
     sis_section_id: str | None = None
     created_at: datetime | None = None
+    # the Sections API (store/sections.py): CourseSection's columns
+    integration_id: str | None = None
+    start_at: datetime | None = None
+    end_at: datetime | None = None
+    restrict_enrollments_to_section_dates: bool | None = None  # null until set, as Canvas
+    nonxlist_course_id: int | None = None  # the original course while cross-listed
+    default_section: bool = False
+    sis_import_id: int | None = None
+    stuck_sis_fields: tuple = ()  # sticky fields changed outside SIS, sorted
+    workflow_state: str = "active"  # active | deleted
+    updated_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -162,6 +173,20 @@ class Enrollment:
     type: str = "StudentEnrollment"
     workflow_state: str = "active"
     created_at: datetime | None = None
+    # the enrollments area (store/enrollments.py): a custom role's id (None: the type's built-in
+    # role), Canvas's enrollment columns, and when the enrollment left ``active``/``invited``
+    role_id: int | None = None
+    limit_privileges_to_course_section: bool = False
+    start_at: datetime | None = None
+    end_at: datetime | None = None
+    associated_user_id: int | None = None  # observers: the student observed
+    self_enrolled: bool = False
+    updated_at: datetime | None = None
+    completed_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    last_attended_at: datetime | None = None
+    total_activity_time: int = 0
+    sis_import_id: int | None = None
 
     @property
     def role(self) -> str:

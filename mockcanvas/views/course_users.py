@@ -18,18 +18,14 @@ from typing import Any, Iterable
 
 from ..store.records import Course, Enrollment, User
 from . import enrollments as enrollments_view
+# shared with the Enrollments API's views (one definition each, in views/enrollments.py)
+from .enrollments import group_ids, roster_rights  # noqa: F401
 from .common import ViewContext, iso
 from .users import avatar_url, user_json_head
 
 PSEUDONYM_KEYS = ("sis_user_id", "integration_id", "sis_import_id", "login_id")
 PERSONAL_KEYS = ("email", "bio")
 UNCONFIRMED = frozenset({"invited", "creation_pending", "rejected"})
-
-
-def roster_rights(vc: ViewContext, course: Course) -> frozenset[str]:
-    """The viewer's course rights with the SIS rights of the 2025 permissions (TAs do not read SIS)."""
-    rights = vc.context_rights("Course", course.id) - {"read_sis", "manage_sis"}
-    return rights | vc.store.courses.sis_rights(vc.viewer, course)
 
 
 def avatars_enabled(vc: ViewContext, course: Course) -> bool:
@@ -66,19 +62,6 @@ def course_user_json(vc: ViewContext, user: User, course: Course, rights: frozen
         for key in PSEUDONYM_KEYS + PERSONAL_KEYS:
             data.pop(key, None)
     return data
-
-
-def group_ids(vc: ViewContext, user: User, course: Course) -> list[int]:
-    s = vc.store
-    out = []
-    for mid in s.idx["memberships"]["by_user"].ids(user.id):
-        m = s.get("memberships", mid)
-        if m is None or m.workflow_state != "accepted":
-            continue
-        g = s.get("groups", m.group_id)
-        if g is not None and g.workflow_state != "deleted" and g.context_type == "Course" and g.context_id == course.id:
-            out.append(g.id)
-    return out
 
 
 def is_unconfirmed(enrollments: Iterable[Enrollment]) -> bool:

@@ -27,16 +27,13 @@ from datetime import timezone
 from typing import Any, Iterable
 
 from ..store.courses import api_state, setting
+# the one table of built-in roles (store/enrollments.py); re-exported for the course views
+from ..store.enrollments import BASE_TYPES, FIRST_ROLE_ID, ROLE_IDS, ROLE_TYPES, role_id  # noqa: F401
 from ..store.records import Course, Enrollment
 from .common import ViewContext, iso, reads_sis
 from .terms import term_json
 from .users import user_display_json
 
-FIRST_ROLE_ID = 2
-BASE_TYPES = ("AccountAdmin", "AccountMembership", "StudentEnrollment", "TeacherEnrollment", "TaEnrollment",
-              "DesignerEnrollment", "ObserverEnrollment", "NoPermissions")
-ROLE_IDS = {t: FIRST_ROLE_ID + i for i, t in enumerate(BASE_TYPES)}
-ROLE_TYPES = {v: k for k, v in ROLE_IDS.items()}
 SIS_TYPES = {
     "StudentEnrollment": "student", "TeacherEnrollment": "teacher", "TaEnrollment": "ta",
     "DesignerEnrollment": "designer", "ObserverEnrollment": "observer", "StudentViewEnrollment": "student_view",
@@ -49,11 +46,6 @@ COURSE_INCLUDES = frozenset({
     "permissions", "observed_users", "access_restricted_by_date", "subaccount", "passback_status", "tabs",
     "account_name",
 })
-
-
-def role_id(etype: str) -> int | None:
-    """The built-in role's id (a StudentViewEnrollment uses the Student role)."""
-    return ROLE_IDS.get("StudentEnrollment" if etype == "StudentViewEnrollment" else etype)
 
 
 def enrollment_stub(e: Enrollment, *, total_scores: bool = False) -> dict[str, Any]:

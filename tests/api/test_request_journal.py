@@ -64,9 +64,9 @@ def test_successes_failures_and_unknown_routes_in_order(api, store):
 
 
 def test_wrong_method_on_a_known_path_is_an_unknown_route(api, store):
-    assert api.post("/api/v1/courses/1/sections", data={"name": "x"}).status == 404
+    assert api.put("/api/v1/courses/1/sections", data={"name": "x"}).status == 404  # GET and POST only
     api.problems.clear()
-    assert summary(store.requests.all()) == [("POST", "/api/v1/courses/1/sections", None, None, None, 404)]
+    assert summary(store.requests.all()) == [("PUT", "/api/v1/courses/1/sections", None, None, None, 404)]
 
 
 def test_effective_and_real_user_when_masquerading(api, store):

@@ -486,7 +486,82 @@ def control_plane(c: Checker) -> None:
     c.call("POST", "/__mockcanvas__/reset", token=None)
 
 
-SCENARIOS = [groups_read, groups_write, files, memberships, categories, jobs, people, users, courses, accounts_terms, control_plane]
+def sections(c: Checker) -> None:
+    """The Sections API (mockcanvas/api/sections.py): every route, successes and its failures."""
+    inc = [("include[]", i) for i in ("students", "enrollments", "avatar_url", "total_students",
+                                      "passback_status", "permissions")]
+    c.call("GET", "/api/v1/courses/1/sections", params=inc + [("search_term", "Section")])
+    c.call("GET", "/api/v1/courses/1/sections", token="admin-token")
+    c.call("GET", "/api/v1/courses/1/sections", params={"search_term": "S"}, expect=400)
+    c.call("GET", "/api/v1/courses/1/sections/1", params=inc)
+    c.call("GET", "/api/v1/courses/2/sections/1", expect=404)
+    c.call("GET", "/api/v1/sections/sis_section_id:MOCK101-B", token="admin-token")
+    c.call("GET", "/api/v1/sections/2", token="student-token", expect=401)
+    made = c.call("POST", "/api/v1/courses/1/sections", token="admin-token", data={
+        "course_section[name]": "Lab", "course_section[sis_section_id]": "LAB-1",
+        "course_section[start_at]": "2025-01-01T00:00:00Z", "course_section[end_at]": "2025-02-01T00:00:00Z"}).json()
+    c.call("POST", "/api/v1/courses/1/sections", token="ta-token", expect=401)
+    c.call("POST", "/api/v1/courses/1/sections", data={"course_section[end_at]": "2000-01-01T00:00:00Z",
+                                                       "course_section[start_at]": "2001-01-01T00:00:00Z"}, expect=400)
+    c.call("PUT", f"/api/v1/sections/{made['id']}", data={"course_section[name]": "Lab 2"})
+    c.call("PUT", f"/api/v1/sections/{made['id']}", data={"course_section[sis_section_id]": "X"}, expect=401)
+    c.call("PUT", "/api/v1/sections/999", expect=404)
+    c.call("POST", f"/api/v1/sections/{made['id']}/crosslist/2")
+    c.call("POST", f"/api/v1/sections/{made['id']}/crosslist/999", expect=404)
+    c.call("DELETE", f"/api/v1/sections/{made['id']}/crosslist")
+    c.call("DELETE", f"/api/v1/sections/{made['id']}/crosslist", expect=400)
+    c.call("DELETE", "/api/v1/sections/2", expect=400)
+    c.call("DELETE", f"/api/v1/sections/{made['id']}", token="student-token", expect=401)
+    c.call("DELETE", f"/api/v1/sections/{made['id']}")
+
+
+def enrollments(c: Checker) -> None:
+    """The Enrollments API (mockcanvas/api/enrollments.py)."""
+    inc = [("include[]", i) for i in ("avatar_url", "group_ids", "locked", "observed_users", "can_be_removed",
+                                      "uuid", "current_points", "email")]
+    for token in ("teacher-token", "ta-token", "student-token", "admin-token"):
+        c.call("GET", "/api/v1/courses/1/enrollments", token=token, params=inc + [("per_page", "3")])
+    c.call("GET", "/api/v1/sections/2/enrollments", params={"type[]": "StudentEnrollment"})
+    c.call("GET", "/api/v1/courses/1/enrollments", params={"role[]": "Nope"}, expect=400)
+    c.call("GET", "/api/v1/courses/1/enrollments", params={"grading_period_id": "1"}, expect=400)
+    c.call("GET", "/api/v1/courses/1/enrollments", token="student-token", params={"sis_user_id[]": "S-006"},
+           expect=400)
+    c.call("GET", "/api/v1/courses/1/enrollments", token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/courses/999/enrollments", expect=404)
+    c.call("GET", "/api/v1/courses/1/enrollments", params={"page": "2"}, expect=404)
+    c.call("GET", "/api/v1/users/self/enrollments", token="student-token", params=inc)
+    c.call("GET", "/api/v1/users/6/enrollments", token="admin-token")
+    c.call("GET", "/api/v1/users/self/enrollments", token="student-token", params={"state[]": "x"}, expect=400)
+    c.call("GET", "/api/v1/users/6/enrollments", expect=401)
+    c.call("GET", "/api/v1/accounts/1/enrollments/5", token="admin-token")
+    c.call("GET", "/api/v1/accounts/1/enrollments/5", expect=401)
+    c.call("GET", "/api/v1/accounts/2/enrollments/5", token="admin-token", expect=404)
+    c.call("POST", "/api/v1/courses/1/enrollments", form={"enrollment[user_id]": "20"})
+    c.call("POST", "/api/v1/sections/2/enrollments", token="admin-token",
+           json={"enrollment": {"user_id": "20", "type": "ObserverEnrollment", "associated_user_id": 6}})
+    c.call("POST", "/api/v1/courses/1/enrollments", form={"enrollment[type]": "x"}, expect=400)
+    c.call("POST", "/api/v1/courses/1/enrollments", form={"enrollment[user_id]": "20",
+                                                           "enrollment[associated_user_id]": "6"}, expect=400)
+    c.call("POST", "/api/v1/courses/1/enrollments", token="student-token", form={"enrollment[user_id]": "20"},
+           expect=401)
+    c.call("POST", "/api/v1/courses/1/enrollments", form={"enrollment[user_id]": "999"}, expect=404)
+    c.call("DELETE", "/api/v1/courses/1/enrollments/6", form={"task": "inactivate"})
+    c.call("PUT", "/api/v1/courses/1/enrollments/6/reactivate")
+    c.call("PUT", "/api/v1/courses/1/enrollments/6/reactivate", expect=400)
+    c.call("DELETE", "/api/v1/courses/1/enrollments/1", params={"task": "delete"}, expect=401)
+    c.call("DELETE", "/api/v1/courses/1/enrollments/999", expect=404)
+    c.call("POST", "/api/v1/courses/1/enrollments/5/reject", token="student-token", expect=400)
+    c.call("POST", "/api/v1/courses/1/enrollments/5/accept", token="student-token")
+    c.call("POST", "/api/v1/courses/1/enrollments/5/reject", token="teacher-token", expect=401)
+    c.call("DELETE", "/api/v1/courses/1/enrollments/5")
+    c.call("POST", "/api/v1/courses/1/enrollments/6/reject", token="student2-token", expect=400)
+    e = c.store.get("enrollments", 6)
+    c.store._update("enrollments", e, workflow_state="invited")
+    c.call("POST", "/api/v1/courses/1/enrollments/6/reject", token="student2-token")
+
+
+SCENARIOS = [groups_read, groups_write, files, memberships, categories, jobs, people, users, courses, accounts_terms, control_plane,
+             sections, enrollments]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
