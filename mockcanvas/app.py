@@ -143,6 +143,7 @@ def _controller_action(doc_action: str) -> str:
     return f"o={controller};n={m.group(2)};"
 
 
+@functools.lru_cache(maxsize=4096)  # the same for every app: apps are built per test loop
 def _route_meta(method: str, template: str, handler: Callable) -> RouteMeta:
     """The RouteMeta of a route, from the ``ROUTE_DOCS`` of its handler's module (the area's)."""
     docs = getattr(sys.modules.get(getattr(handler, "__module__", ""), None), "ROUTE_DOCS", None) or {}
