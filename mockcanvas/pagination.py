@@ -215,32 +215,19 @@ def paginate_bookmarked(
     default_per_page: int = 10,
     max_per_page: int = 100,
 ) -> Page:
-    """Bookmark pagination over items sorted by ``key`` (BookmarkedCollection)."""
-    n = per_page_for(per_page, default_per_page, max_per_page)
-    token = "first" if page in (None, "", "first") else str(page)
-    start = 0
-    if token != "first":
-        if _DIGITS.match(token):
-            if int(token) > 1:
-                raise InvalidPage()
-            token = "first"
-        else:
-            mark = decode_bookmark(token)
-            if mark is None or (items and not _fits(mark, key(items[0]))):
-                token = "first"
-            else:
-                # first item strictly after the bookmark
-                while start < len(items) and _cmp_key(key(items[start])) <= _cmp_key(mark):
-                    start += 1
-    chunk = list(items[start:start + n])
-    more = start + n < len(items)
-    url = _page_url(base_url, query, n)
-    links = {"current": url(token), "first": url("first")}
-    if more and chunk:
-        links["next"] = url(encode_bookmark(key(chunk[-1])))
-    else:
-        links["last"] = links["current"]
-    return Page(chunk, _capped(links))
+    """Bookmark pagination over items sorted by ``key`` (BookmarkedCollection): a page starts at
+    the first item strictly after the bookmark."""
+    def fetch(mark: list[Any] | None, n: int) -> tuple[list[Any], bool]:
+        start = 0
+        if mark is not None:
+            after = _cmp_key(mark)
+            while start < len(items) and _cmp_key(key(items[start])) <= after:
+                start += 1
+        return list(items[start:start + n]), start + n < len(items)
+
+    return paginate_seek(fetch, key, key(items[0]) if items else None, base_url=base_url, query=query,
+                         page=page, per_page=per_page, default_per_page=default_per_page,
+                         max_per_page=max_per_page)
 
 
 def _kind(v: Any) -> type | None:
@@ -260,7 +247,7 @@ def _cmp_key(k: Sequence[Any]) -> tuple:
 def paginate_seek(
     fetch: Callable[[list[Any] | None, int], tuple[list[Any], bool]],
     key: Callable[[Any], Sequence[Any]],
-    sample: Sequence[Any],
+    sample: Sequence[Any] | None,
     *,
     base_url: str,
     query: dict[str, Any],
@@ -272,7 +259,8 @@ def paginate_seek(
     """Bookmark pagination (as :func:`paginate_bookmarked`) over a collection that seeks by itself:
     ``fetch(bookmark or None, n)`` gives up to ``n`` items after the bookmark and whether more
     follow, so a page costs O(page) (the enrollments index). ``sample``: a sort key of the right
-    shape; a bookmark of another shape is the first page."""
+    shape (None for an empty collection: any bookmark then); a bookmark of another shape is the
+    first page."""
     n = per_page_for(per_page, default_per_page, max_per_page)
     token = "first" if page in (None, "", "first") else str(page)
     mark: list[Any] | None = None
@@ -283,7 +271,7 @@ def paginate_seek(
             token = "first"
         else:
             mark = decode_bookmark(token)
-            if mark is None or not _fits(mark, sample):
+            if mark is None or (sample is not None and not _fits(mark, sample)):
                 token, mark = "first", None
     chunk, more = fetch(mark, n)
     url = _page_url(base_url, query, n)
