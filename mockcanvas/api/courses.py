@@ -55,7 +55,8 @@ from ..store import Store
 from ..store.records import Course, Enrollment, User
 from ..views.course_settings import settings_json
 from ..views.common import ViewContext
-from ..views.course_users import (course_user_json, group_ids, is_unconfirmed, roster_rights)
+from ..views.course_users import course_user_json, is_unconfirmed
+from ..views.enrollments import group_ids, roster_rights
 from ..views.courses import COURSE_INCLUDES, course_json
 from ._common import base_url, current_user, includes, paged, paged_no_total, resolve_user, store_of, view_context
 from ._params import as_list

@@ -102,7 +102,7 @@ class CourseLists:
 
     def _user_courses(self, subject, states, enrollment_type, enrollment_role, enrollment_role_id,
                       enrollment_state, account_id, homeroom) -> list[tuple[r.Course, list[r.Enrollment]]]:
-        from ..views.courses import ROLE_TYPES
+        from .enrollments import ROLE_TYPES
 
         if homeroom:
             return []  # no homeroom courses here
@@ -343,7 +343,7 @@ class CourseLists:
         """``UserSearch.scope_for`` / ``for_user_in_context``: the users visible to the viewer with
         their matching enrollments, by sortable name then id."""
         s = self.s
-        from ..views.courses import ROLE_TYPES
+        from .enrollments import ROLE_TYPES
 
         types = None
         role = params.get("enrollment_role")

@@ -18,8 +18,6 @@ from typing import Any, Iterable
 
 from ..store.records import Course, Enrollment, User
 from . import enrollments as enrollments_view
-# shared with the Enrollments API's views (one definition each, in views/enrollments.py)
-from .enrollments import group_ids, roster_rights  # noqa: F401
 from .common import ViewContext, iso
 from .users import avatar_url, user_json_head
 

@@ -27,8 +27,7 @@ from datetime import timezone
 from typing import Any, Iterable
 
 from ..store.courses import api_state, setting
-# the one table of built-in roles (store/enrollments.py); re-exported for the course views
-from ..store.enrollments import BASE_TYPES, FIRST_ROLE_ID, ROLE_IDS, ROLE_TYPES, role_id  # noqa: F401
+from ..store.enrollments import role_id  # the one table of built-in roles
 from ..store.records import Course, Enrollment
 from .common import ViewContext, iso, reads_sis
 from .terms import term_json

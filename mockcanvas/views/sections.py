@@ -21,8 +21,8 @@ from typing import Any
 
 from ..store.records import Section
 from .common import ViewContext, iso
-from .course_users import avatars_enabled, roster_rights
-from .enrollments import enrollment_json
+from .course_users import avatars_enabled
+from .enrollments import enrollment_json, roster_rights
 from .users import user_json
 
 SECTION_INCLUDES = ("students", "avatar_url", "enrollments", "total_students", "passback_status", "permissions")
