@@ -15,15 +15,12 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from ..coerce import stringify_ids
+from ..timefmt import as_utc
 from . import records as r
 from .live import fires
 
 if TYPE_CHECKING:
     from . import Store
-
-
-def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)
 
 
 SYLLABUS_LIMIT = 8192
@@ -32,7 +29,7 @@ SYLLABUS_LIMIT = 8192
 def event_time(dt: datetime | None) -> str | None:
     if dt is None:
         return None
-    dt = _aware(dt).astimezone(timezone.utc)
+    dt = as_utc(dt).astimezone(timezone.utc)
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 

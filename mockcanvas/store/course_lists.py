@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .. import errors as E
 from ..coerce import as_list, comma_list, digits_int, to_bool
+from ..timefmt import as_utc
 from . import records as r
 from .courses import ADMIN_TYPES, LIVE_STATES, parse_time
 from .people import ENROLLMENT_TYPE_NAMES, normalize_search_term
@@ -42,10 +43,6 @@ STATE_NAMES = {"unpublished": ("created", "claimed"), "created": ("created",), "
                "available": ("available",), "completed": ("completed",), "deleted": ("deleted",)}
 SORTS = ("course_status", "course_name", "sis_course_id", "teacher", "account_name", "subaccount", "term")
 STATUS_RANK = {"created": 0, "claimed": 0, "available": 1, "completed": 2, "deleted": 3}
-
-
-def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)
 
 
 def _fold(s: str | None) -> str:
@@ -183,9 +180,9 @@ class CourseLists:
         before = parse_time(params.get("starts_before"), zone) if params.get("starts_before") else None
         after = parse_time(params.get("ends_after"), zone) if params.get("ends_after") else None
         if before is not None:
-            filters.append(lambda c: c.start_at is None or _aware(c.start_at) <= before)
+            filters.append(lambda c: c.start_at is None or as_utc(c.start_at) <= before)
         if after is not None:
-            filters.append(lambda c: c.end_at is None or _aware(c.end_at) >= after)
+            filters.append(lambda c: c.end_at is None or as_utc(c.end_at) >= after)
         if "search_term" in params:
             filters.append(self._search_filter(actor, account, params))
         ids = self._tree_ids(account, roots, include_deleted)
@@ -227,9 +224,9 @@ class CourseLists:
         if c.workflow_state == "completed":
             return True
         if c.end_at is not None:
-            return _aware(c.end_at) < now
+            return as_utc(c.end_at) < now
         term = self.s.courses.term_of(c)
-        return term is not None and term.end_at is not None and _aware(term.end_at) < now
+        return term is not None and term.end_at is not None and as_utc(term.end_at) < now
 
     def _has_enrollment(self, c: r.Course, types: set[str] | None, states: set[str] | None) -> bool:
         for eid in self.s.idx["enrollments"]["by_course"].ids(c.id):
@@ -429,7 +426,7 @@ class CourseLists:
         if sort == "login_id":
             return lambda u: (u.login_id is None, _fold(u.login_id), u.id)
         if sort == "last_login":
-            return lambda u: (u.last_login is None, _aware(u.last_login) if u.last_login else datetime.min.replace(
+            return lambda u: (u.last_login is None, as_utc(u.last_login) if u.last_login else datetime.min.replace(
                 tzinfo=timezone.utc), u.id)
         return lambda u: (_fold(u.sortable_name), u.id)
 

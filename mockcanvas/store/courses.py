@@ -554,10 +554,6 @@ class CourseOps:
             return course
 
 
-def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)
-
-
 def _ruby_to_s(value: Any) -> str:
     if value is None:
         return ""

@@ -12,11 +12,12 @@ actions (so a teacher cannot). Only the enrollment's user may accept or reject i
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import errors as E
 from ..coerce import to_bool
+from ..timefmt import as_utc
 from . import records as r
 from .enrollments import COURSE_TYPES, ROLE_IDS, ROLE_TYPES, Role, roster_ids
 
@@ -49,12 +50,6 @@ STUDENT_DEFAULT = frozenset({"active", "invited", "creation_pending"})
 MSG_NO_USER = ("Can't create an enrollment without a user. Include enrollment[user_id] to create an "
                "enrollment")
 MSG_CONCLUDED = "Can't add an enrollment to a concluded course."
-
-
-def _aware(dt: datetime | None) -> datetime | None:
-    if dt is None:
-        return None
-    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt
 
 
 class EnrollmentOps:
@@ -103,15 +98,15 @@ class EnrollmentOps:
         """EnrollmentDateBuilder, reduced: the enrollment's own dates, else the section's (when it
         restricts to them), else the course's (idem), else the term's."""
         if e.start_at is not None or e.end_at is not None:
-            return _aware(e.start_at), _aware(e.end_at)
+            return as_utc(e.start_at), as_utc(e.end_at)
         section = self.s.get("sections", e.course_section_id)
         if section is not None and getattr(section, "restrict_enrollments_to_section_dates", False):
-            return _aware(getattr(section, "start_at", None)), _aware(getattr(section, "end_at", None))
+            return as_utc(getattr(section, "start_at", None)), as_utc(getattr(section, "end_at", None))
         if course.restrict_enrollments_to_course_dates:
-            return _aware(course.start_at), _aware(course.end_at)
+            return as_utc(course.start_at), as_utc(course.end_at)
         term = self.s.courses.term_of(course)
         if term is not None:
-            return _aware(term.start_at), _aware(term.end_at)
+            return as_utc(term.start_at), as_utc(term.end_at)
         return None, None
 
     def state_row(self, e: r.Enrollment) -> tuple[str, datetime | None]:
@@ -123,7 +118,7 @@ class EnrollmentOps:
         if course.workflow_state == "completed":
             return "completed", None
         start, end = self.dates(e, course)
-        now = _aware(self.s.now())
+        now = as_utc(self.s.now())
         if start is not None and now < start:
             return ("pending_" + ws if e.type in PUPIL_TYPES else "inactive"), start
         if end is not None and now >= end:

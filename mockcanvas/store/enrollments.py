@@ -37,10 +37,11 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Hashable, Iterator
 from copy import copy
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..coerce import stringify_ids
+from ..timefmt import iso_utc
 from . import records as r
 from .base import SortedIndex, fold
 from .live import fires
@@ -192,7 +193,7 @@ def enrollment_event_body(store: Store, e: r.Enrollment) -> dict[str, Any]:
         "enrollment_id": g(e.id), "course_id": g(e.course_id), "course_uuid": course.uuid if course else None,
         "user_id": g(e.user_id), "user_uuid": user.uuid if user else None,
         "user_name": user.name if user else None, "type": e.type,
-        "created_at": _iso(e.created_at), "updated_at": _iso(e.updated_at or e.created_at),
+        "created_at": iso_utc(e.created_at), "updated_at": iso_utc(e.updated_at or e.created_at),
         "limit_privileges_to_course_section": e.limit_privileges_to_course_section,
         "course_section_id": g(e.course_section_id), "workflow_state": e.workflow_state,
     }
@@ -206,8 +207,8 @@ def enrollment_state_body(store: Store, e: r.Enrollment, state: tuple[str, datet
     name, valid_until = state
     return stringify_ids({
         "enrollment_id": store.global_id(e.id), "state": name,
-        "state_started_at": _iso(e.updated_at or e.created_at), "state_is_current": True,
-        "state_valid_until": _iso(valid_until), "restricted_access": False, "access_is_current": True,
+        "state_started_at": iso_utc(e.updated_at or e.created_at), "state_is_current": True,
+        "state_valid_until": iso_utc(valid_until), "restricted_access": False, "access_is_current": True,
     })
 
 
@@ -231,14 +232,6 @@ def enrollment_events(store: Store, e: r.Enrollment, changed: dict[str, tuple[An
         if ops.state_row(before) != now_state:
             out.append(("enrollment_state_updated", enrollment_state_body(store, e, now_state)))
     return out
-
-
-def _iso(dt: datetime | None) -> str | None:
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- the area's declarations (mockcanvas.store.registry) -----------------------------------------

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import errors as E
 from ..coerce import stringify_ids, to_bool
+from ..timefmt import iso_utc
 from . import records as r
 from .base import SortedIndex, UniqueIndex, fold
 from .courses import parse_time, rails_bool
@@ -389,8 +390,6 @@ def _sticky_off(params: dict[str, Any]) -> bool:
 
 def section_event_body(store: Store, s: r.Section) -> dict[str, Any]:
     """get_course_section_data (lib/canvas/live_events.rb): local ids, as strings."""
-    from ..views.common import iso
-
     course = store.get("courses", s.course_id)
     return stringify_ids({
         "course_section_id": s.id,
@@ -403,8 +402,8 @@ def section_event_body(store: Store, s: r.Section) -> dict[str, Any]:
         "default_section": store.sections.is_default(s),
         "accepting_enrollments": None,
         "can_manually_enroll": None,
-        "start_at": iso(s.start_at),
-        "end_at": iso(s.end_at),
+        "start_at": iso_utc(s.start_at),
+        "end_at": iso_utc(s.end_at),
         "workflow_state": s.workflow_state,
         "restrict_enrollments_to_section_dates": s.restrict_enrollments_to_section_dates,
         "nonxlist_course_id": s.nonxlist_course_id,

@@ -46,6 +46,7 @@ from zoneinfo import ZoneInfo
 
 from .. import errors as E
 from ..time_zones import zone_name
+from ..timefmt import as_utc
 from . import records as r
 from .accounts import Refused
 from .base import SortedIndex, UniqueIndex
@@ -84,12 +85,8 @@ RECORDS = {"terms": Term}
 SIS_FORMS = {"terms": {"sis_term_id": "by_sis"}}
 
 
-def _utc(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt
-
-
 def _desc_nulls_first(dt: datetime | None) -> tuple:
-    return (0, 0.0) if dt is None else (1, -_utc(dt).timestamp())
+    return (0, 0.0) if dt is None else (1, -as_utc(dt).timestamp())
 
 
 def list_order(t: Term) -> tuple:
@@ -194,7 +191,7 @@ class TermOps:
         elif ref == "current":
             now = self.s.now()
             found = [t for t in self.of_root(root.id) if t.workflow_state != "deleted" and t.start_at is not None
-                     and t.end_at is not None and _utc(t.start_at) <= now <= _utc(t.end_at)]
+                     and t.end_at is not None and as_utc(t.start_at) <= now <= as_utc(t.end_at)]
             term = found[0] if len(found) == 1 else None
         elif isinstance(ref, str):
             rid = self.s.path_id(ref)

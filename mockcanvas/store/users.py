@@ -42,11 +42,11 @@ is accepted and ignored (no SIS-sticky fields); custom admin roles are not model
 
 from __future__ import annotations
 
-from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
 from .. import errors as E
 from ..coerce import to_bool
+from ..timefmt import iso_utc
 from . import records as r
 from .base import SortedIndex, UniqueIndex, fold
 from .live import fires
@@ -116,19 +116,11 @@ def user_event_body(store: Store, user: r.User) -> dict[str, Any]:
         "name": user.name,
         "short_name": user.short_name,
         "workflow_state": user.workflow_state,
-        "created_at": _utc(user.created_at),
-        "updated_at": _utc(user.updated_at or user.created_at),
+        "created_at": iso_utc(user.created_at),
+        "updated_at": iso_utc(user.updated_at or user.created_at),
         "user_login": user.login_id,
         "user_sis_id": user.sis_user_id,
     }
-
-
-def _utc(dt: Any) -> str | None:
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def user_events(store: Store, user: r.User, changed: dict[str, tuple[Any, Any]] | None) -> list[tuple[str, dict]]:

@@ -8,6 +8,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..timefmt import iso_utc
+
 if TYPE_CHECKING:
     from ..store import Store
     from ..store.records import User
@@ -33,12 +35,6 @@ class ViewContext:
 def reads_sis(rights: frozenset[str]) -> bool:
     """SIS ids are shown with read_sis or manage_sis (lib/api/v1/*: ``user_can_read_sis_data?``)."""
     return "read_sis" in rights or "manage_sis" in rights
-
-
-def _iso(dt: datetime) -> str:
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # Formatted timestamps, by value: a row's created_at is shown on every read of it, and astimezone
@@ -69,9 +65,9 @@ def iso(dt: datetime | None) -> str | None:
     if dt is None:
         return None
     if not _cacheable(dt):
-        return _iso(dt)
+        return iso_utc(dt)
     text = _iso_cache.get(dt)
-    return text if text is not None else _remember(_iso_cache, dt, _iso(dt))
+    return text if text is not None else _remember(_iso_cache, dt, iso_utc(dt))
 
 
 @lru_cache(maxsize=64)
