@@ -42,22 +42,18 @@ from typing import Any
 from aiohttp import web
 
 from .. import errors as E
-from ..coerce import digits_int, to_bool
 from ..openapi_docs import BOOLISH, USER_REF, P, RouteDoc, array_of, id_or
 from ..openapi_schemas import BOOL, ID, INT, STR, TIME, URL, USER_OPTIONAL, USER_REQUIRED, Schema, arr, const, \
     enum, nullable, obj, ref
 from ..pagination import paginate_bookmarked, paginate_seek
 from ..responses import params_of, render
 from ..store import Store
-from ..store.courses import parse_time
-from ..store.enrollment_rules import MSG_CONCLUDED, MSG_NO_USER, SELF_STATES, STAFF_DEFAULT, STUDENT_DEFAULT, \
-    SYNTHETIC
+from ..store.enrollment_rules import SELF_STATES, STAFF_DEFAULT, STUDENT_DEFAULT, SYNTHETIC
 from ..store.enrollments import COURSE_TYPES
 from ..store.records import Course, Enrollment, Section, User
 from ..views.common import ViewContext
-from ..views.courses import concluded
 from ..views.enrollments import ENROLLMENT_INCLUDES, enrollment_json, roster_rights
-from ._common import _page_args, current_user, includes, store_of, view_context
+from ._common import _page_args, current_user, includes, resolve_user, store_of, view_context
 from ._params import str_list
 
 routes = web.RouteTableDef()
@@ -79,13 +75,11 @@ def _course_scope(request: web.Request, store: Store) -> tuple[Course, Section |
     return store.find("courses", request.match_info["course_id"]), None
 
 
-def _user_ref(request: web.Request, store: Store, ref: Any) -> User:
+def _user_ref(request: web.Request, ref: Any) -> User:
+    """A user parameter: an id, ``self`` or a SIS form (anything else is not found)."""
     if not isinstance(ref, (str, int)):
         raise E.NotFound()
-    if str(ref).strip() == "self":
-        return current_user(request)
-    user = store.find("users", str(ref))
-    return user
+    return resolve_user(request, str(ref).strip())
 
 
 def _enrollment_in(store: Store, course: Course, ref: str) -> Enrollment:
@@ -198,7 +192,7 @@ async def index(request: web.Request) -> web.Response:
     level = ops.visibility(viewer, course)
     target: User | None = None
     if params.get("user_id") not in (None, ""):
-        target = _user_ref(request, store, params.get("user_id"))
+        target = _user_ref(request, params.get("user_id"))
         if target.id != viewer.id and level is None:
             raise E.Unauthorized()
         default = CURRENT
@@ -267,7 +261,7 @@ async def user_index(request: web.Request) -> web.Response:
     store = store_of(request)
     viewer = current_user(request)
     params = params_of(request)
-    subject = _user_ref(request, store, request.match_info["user_id"])
+    subject = _user_ref(request, request.match_info["user_id"])
     ops = store.enrollments
     own = subject.id == viewer.id
     root = store.people.root_account_id(subject.account_id)
@@ -342,10 +336,6 @@ async def show(request: web.Request) -> web.Response:
 
 
 # -- create -------------------------------------------------------------------------------------
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 @routes.post("/api/v1/courses/{course_id}/enrollments")
 @routes.post("/api/v1/sections/{section_id}/enrollments")
 async def create(request: web.Request) -> web.Response:
@@ -353,97 +343,11 @@ async def create(request: web.Request) -> web.Response:
     viewer = current_user(request)
     params = params_of(request)
     course, path_section = _course_scope(request, store)
-    ops = store.enrollments
     enr = params.get("enrollment")
     if not isinstance(enr, dict) or not enr:
         raise E.BadRequest({"message": "No parameters given"})
-    # 1. parameter errors, all of them, joined (before any permission check)
-    errors: list[str] = []
-    etype = enr.get("type")
-    etype = etype.strip() if isinstance(etype, str) and etype.strip() else None
-    if etype is not None and etype not in COURSE_TYPES:
-        errors.append("Invalid type")
-    found = None
-    if not _blank(enr.get("role_id")):
-        found = ops.role_by_id(course, enr.get("role_id"))
-        if found is None:
-            errors.append("Invalid role")
-    elif not _blank(enr.get("role")):
-        found = ops.role_by_name(course, enr["role"]) if isinstance(enr["role"], str) else None
-        if found is None:
-            errors.append("Invalid role")
-    role = found[1] if found is not None else None
-    if role is not None and role.workflow_state == "inactive":
-        errors.append("Cannot create an enrollment with this role because it is inactive.")
-    if found is not None and etype is not None and etype in COURSE_TYPES and etype != found[0]:
-        errors.append("The specified type must match the base type for the role")
-    if _blank(enr.get("user_id")):
-        errors.append(MSG_NO_USER)
-    if errors:
-        raise E.BadRequest({"message": ", ".join(errors)})
-    if etype is None:
-        etype = found[0] if found is not None else "StudentEnrollment"
-    # 2. permission
-    if not ops.can_add(viewer, course, etype):
-        raise E.Unauthorized()
-    # 3. the section: the path's, else course_section_id (an active section of this course)
-    if path_section is not None:
-        section = path_section
-    elif not _blank(enr.get("course_section_id")):
-        ref = enr["course_section_id"]
-        if not isinstance(ref, (str, int)):
-            raise E.NotFound()
-        section = store.find("sections", str(ref))
-        if section.course_id != course.id:
-            raise E.NotFound()
-    else:
-        section = store.courses.default_section(course)
-    # 4. the user: a login on the course's root account
-    user = _user_ref(request, store, enr.get("user_id"))
-    if user.workflow_state == "deleted" or store.people.root_account_id(user.account_id) != course.root_account_id:
-        raise E.NotFound()
-    # 5. a concluded course
-    if concluded(view_context(request, store), course):
-        raise E.BadRequest({"message": MSG_CONCLUDED})
-    # 6. the model's validations
-    fields = _model_fields(store, course, section, user, etype, enr)
-    e = ops.create(viewer, course, section, user, etype, role, fields)
+    e = store.enrollments.enroll(viewer, course, path_section, enr, lambda ref: _user_ref(request, ref))
     return _one(request, store, e, course)
-
-
-def _model_fields(store: Store, course: Course, section: Section, user: User, etype: str,
-                  enr: dict[str, Any]) -> dict[str, Any]:
-    """The enrollment's own fields from ``enrollment[...]``, or the model's 400 keyed hash."""
-    bad = E.Invalid()
-    state = enr.get("enrollment_state")
-    if not _blank(state) and state not in ("active", "invited", "inactive", "creation_pending", "completed",
-                                           "rejected"):
-        bad.add("workflow_state", "is invalid")
-    assoc = enr.get("associated_user_id")
-    assoc_id = None
-    if not _blank(assoc):
-        assoc_id = digits_int(str(assoc).strip()) if isinstance(assoc, (str, int)) else None
-        if etype != "ObserverEnrollment":
-            bad.add("associated_user_id", "only ObserverEnrollments may have an associated_user_id")
-        elif assoc_id is None or store.get("users", assoc_id) is None:
-            raise E.NotFound()
-        elif assoc_id == user.id:
-            bad.add("associated_user_id", "Cannot observe yourself")
-        elif any(x.type == "ObserverEnrollment" and x.associated_user_id == user.id
-                 and x.workflow_state != "deleted" for x in store.courses.enrollments_of(assoc_id, course.id)):
-            bad.add("associated_user_id", "Cannot observe observer observing self")
-    if getattr(section, "workflow_state", "active") == "deleted":
-        bad.add("course_section_id", "is not a valid section")
-    if bad.errors:
-        raise bad
-    limit = to_bool(enr.get("limit_privileges_to_course_section"))
-    return {
-        "enrollment_state": None if _blank(state) else state,
-        "limit_privileges_to_course_section": bool(limit),
-        "start_at": parse_time(enr.get("start_at")), "end_at": parse_time(enr.get("end_at")),
-        "associated_user_id": assoc_id if etype == "ObserverEnrollment" else None,
-        "self_enrolled": bool(to_bool(enr.get("self_enrolled"))),
-    }
 
 
 # -- conclude, delete, deactivate, reactivate ---------------------------------------------------

@@ -47,6 +47,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .. import errors as E
 from ..coerce import optional_int, to_bool
 from ..time_zones import zone_name
+from ..timefmt import as_utc
 from . import records as r
 from .base import SortedIndex, UniqueIndex, WriteMemo
 from .policy import ADMIN_RIGHTS
@@ -245,6 +246,18 @@ class CourseOps:
 
     def default_term(self, root_account_id: int):
         return self.s.terms.default_term(root_account_id)
+
+    def concluded(self, course: r.Course) -> bool:
+        """Course#concluded? (app/models/course.rb): completed, or the end date (the course's when
+        it restricts enrollments to its dates, else the term's) is past."""
+        if course.workflow_state == "completed":
+            return True
+        if course.restrict_enrollments_to_course_dates:
+            end = course.end_at
+        else:
+            term = self.term_of(course)
+            end = term.end_at if term is not None else None
+        return end is not None and as_utc(end) < self.s.now()
 
     def term_of(self, course: r.Course):
         if course.enrollment_term_id is not None:

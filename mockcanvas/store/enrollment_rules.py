@@ -12,13 +12,15 @@ actions (so a teacher cannot). Only the enrollment's user may accept or reject i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import errors as E
-from ..coerce import to_bool
+from ..coerce import digits_int, to_bool
 from ..timefmt import as_utc
 from . import records as r
+from .courses import parse_time
 from .enrollments import COURSE_TYPES, ROLE_IDS, ROLE_TYPES, Role, roster_ids
 
 if TYPE_CHECKING:
@@ -215,6 +217,98 @@ class EnrollmentOps:
             self.s._update("enrollments", e, **changes)
         return e
 
+    def enroll(self, viewer: r.User, course: r.Course, path_section: r.Section | None, enr: dict[str, Any],
+               find_user: Callable[[Any], r.User]) -> r.Enrollment:
+        """EnrollmentsApiController#create: ``enrollment[...]`` checked in Canvas's order (the
+        parameter errors joined, then the permission, the section, the user (``find_user``: a path
+        id, ``self`` or a SIS form), a concluded course, the model's validations), then
+        :meth:`create`."""
+        # 1. parameter errors, all of them, joined (before any permission check)
+        errors: list[str] = []
+        etype = enr.get("type")
+        etype = etype.strip() if isinstance(etype, str) and etype.strip() else None
+        if etype is not None and etype not in COURSE_TYPES:
+            errors.append("Invalid type")
+        found = None
+        if not _blank(enr.get("role_id")):
+            found = self.role_by_id(course, enr.get("role_id"))
+            if found is None:
+                errors.append("Invalid role")
+        elif not _blank(enr.get("role")):
+            found = self.role_by_name(course, enr["role"]) if isinstance(enr["role"], str) else None
+            if found is None:
+                errors.append("Invalid role")
+        role = found[1] if found is not None else None
+        if role is not None and role.workflow_state == "inactive":
+            errors.append("Cannot create an enrollment with this role because it is inactive.")
+        if found is not None and etype is not None and etype in COURSE_TYPES and etype != found[0]:
+            errors.append("The specified type must match the base type for the role")
+        if _blank(enr.get("user_id")):
+            errors.append(MSG_NO_USER)
+        if errors:
+            raise E.BadRequest({"message": ", ".join(errors)})
+        if etype is None:
+            etype = found[0] if found is not None else "StudentEnrollment"
+        # 2. permission
+        if not self.can_add(viewer, course, etype):
+            raise E.Unauthorized()
+        # 3. the section: the path's, else course_section_id (an active section of this course)
+        if path_section is not None:
+            section = path_section
+        elif not _blank(enr.get("course_section_id")):
+            ref = enr["course_section_id"]
+            if not isinstance(ref, (str, int)):
+                raise E.NotFound()
+            section = self.s.find("sections", str(ref))
+            if section.course_id != course.id:
+                raise E.NotFound()
+        else:
+            section = self.s.courses.default_section(course)
+        # 4. the user: a login on the course's root account
+        user = find_user(enr.get("user_id"))
+        if user.workflow_state == "deleted" or self.s.people.root_account_id(user.account_id) != course.root_account_id:
+            raise E.NotFound()
+        # 5. a concluded course
+        if self.s.courses.concluded(course):
+            raise E.BadRequest({"message": MSG_CONCLUDED})
+        # 6. the model's validations
+        fields = self._model_fields(course, section, user, etype, enr)
+        return self.create(viewer, course, section, user, etype, role, fields)
+
+    def _model_fields(self, course: r.Course, section: r.Section, user: r.User, etype: str,
+                          enr: dict[str, Any]) -> dict[str, Any]:
+        """The enrollment's own fields from ``enrollment[...]``, or the model's 400 keyed hash."""
+        bad = E.Invalid()
+        state = enr.get("enrollment_state")
+        if not _blank(state) and state not in ("active", "invited", "inactive", "creation_pending", "completed",
+                                               "rejected"):
+            bad.add("workflow_state", "is invalid")
+        assoc = enr.get("associated_user_id")
+        assoc_id = None
+        if not _blank(assoc):
+            assoc_id = digits_int(str(assoc).strip()) if isinstance(assoc, (str, int)) else None
+            if etype != "ObserverEnrollment":
+                bad.add("associated_user_id", "only ObserverEnrollments may have an associated_user_id")
+            elif assoc_id is None or self.s.get("users", assoc_id) is None:
+                raise E.NotFound()
+            elif assoc_id == user.id:
+                bad.add("associated_user_id", "Cannot observe yourself")
+            elif any(x.type == "ObserverEnrollment" and x.associated_user_id == user.id
+                     and x.workflow_state != "deleted" for x in self.s.courses.enrollments_of(assoc_id, course.id)):
+                bad.add("associated_user_id", "Cannot observe observer observing self")
+        if getattr(section, "workflow_state", "active") == "deleted":
+            bad.add("course_section_id", "is not a valid section")
+        if bad.errors:
+            raise bad
+        limit = to_bool(enr.get("limit_privileges_to_course_section"))
+        return {
+            "enrollment_state": None if _blank(state) else state,
+            "limit_privileges_to_course_section": bool(limit),
+            "start_at": parse_time(enr.get("start_at")), "end_at": parse_time(enr.get("end_at")),
+            "associated_user_id": assoc_id if etype == "ObserverEnrollment" else None,
+            "self_enrolled": bool(to_bool(enr.get("self_enrolled"))),
+        }
+
     def create(self, actor: r.User, course: r.Course, section: r.Section, user: r.User, etype: str,
                role: Role | None, params: dict[str, Any]) -> r.Enrollment:
         """Course#enroll_user with ``allow_multiple_enrollments`` (the API's), after the checks
@@ -319,3 +413,7 @@ class EnrollmentOps:
             g = self.s.get("groups", m.group_id) if m is not None else None
             if g is not None and g.context_type == "Course" and g.context_id == e.course_id:
                 self.s._update("memberships", m, workflow_state="deleted", updated_at=now)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -23,7 +23,6 @@ Designer 7, Observer 8.
 
 from __future__ import annotations
 
-from datetime import timezone
 from typing import Any, Iterable
 
 from ..store.courses import api_state, setting
@@ -81,21 +80,6 @@ def course_term_json(vc: ViewContext, course: Course, enrollments: Iterable[Enro
 
 def _root_rights(vc: ViewContext, course: Course) -> frozenset[str]:
     return vc.context_rights("Account", course.root_account_id)
-
-
-def concluded(vc: ViewContext, course: Course) -> bool:
-    """Course#concluded?: completed, or the end date (the course's when it restricts enrollments
-    to its dates, else the term's) is past."""
-    if course.workflow_state == "completed":
-        return True
-    end = course.end_at if course.restrict_enrollments_to_course_dates else None
-    if end is None and not course.restrict_enrollments_to_course_dates:
-        term = vc.store.courses.term_of(course)
-        end = term.end_at if term is not None else None
-    if end is None:
-        return False
-    end = end if end.tzinfo is not None else end.replace(tzinfo=timezone.utc)
-    return end < vc.store.now()
 
 
 def _teachers(vc: ViewContext, course: Course, limit: int | None) -> tuple[str, Any]:
@@ -243,7 +227,7 @@ def course_json(vc: ViewContext, course: Course, *, include: Iterable[str] = (),
     if "banner_image" in inc:
         data["banner_image_download_url"] = None
     if "concluded" in inc:
-        data["concluded"] = concluded(vc, course)
+        data["concluded"] = vc.store.courses.concluded(course)
     data["blueprint"] = False
     data["template"] = False
     sis = s.courses.sis_rights(viewer, course)
