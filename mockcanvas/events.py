@@ -24,18 +24,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-__all__ = ["EVENT_NAMES", "SOURCE", "JobSource", "LiveEvent", "LiveEvents", "RequestSource", "current_source",
+__all__ = ["SOURCE", "JobSource", "LiveEvent", "LiveEvents", "RequestSource", "current_source",
            "using_source"]
-
-EVENT_NAMES = (
-    "group_category_created", "group_category_updated",
-    "group_created", "group_updated",
-    "group_membership_created", "group_membership_updated",
-    "course_created", "course_updated", "syllabus_updated",
-    "account_created", "account_updated",
-    "user_created", "user_updated",
-    "enrollment_created", "enrollment_updated", "enrollment_state_created", "enrollment_state_updated",
-)
 
 
 @dataclass(slots=True)

@@ -579,6 +579,7 @@ def _ruby_to_s(value: Any) -> str:
 
 from .course_events import course_events  # noqa: E402  (the live-event bodies)
 
+course_events.names = ("course_created", "syllabus_updated", "course_updated")  # type: ignore[attr-defined]
 LIVE_EVENTS = {"courses": course_events}
 OPS = ("courses", CourseOps)
 

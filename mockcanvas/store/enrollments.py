@@ -240,6 +240,8 @@ from .enrollment_rules import EnrollmentOps  # noqa: E402
 
 RECORDS = {"enrollments": r.Enrollment, "roles": Role}
 OPS = ("enrollments", EnrollmentOps)
+enrollment_events.names = ("enrollment_created", "enrollment_updated",  # type: ignore[attr-defined]
+                          "enrollment_state_created", "enrollment_state_updated")
 LIVE_EVENTS = {"enrollments": enrollment_events}
 
 

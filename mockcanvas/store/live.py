@@ -40,7 +40,8 @@ def simple_events(prefix: str, body: Callable[[Store, Any], dict[str, Any]]) -> 
     """The usual pair: ``<prefix>_created`` after an insert, ``<prefix>_updated`` after an update
     that changed a real field (a soft delete too), each with ``body(store, row)``. An area's
     ``LIVE_EVENTS`` maps its tables to such functions (or its own, for events like
-    ``syllabus_updated`` that depend on what changed)."""
+    ``syllabus_updated`` that depend on what changed, with a ``names`` attribute of its own:
+    every name it may emit)."""
     created, updated = f"{prefix}_created", f"{prefix}_updated"
 
     def events(store: Store, rec: Any, changed: dict[str, tuple[Any, Any]] | None) -> list[tuple[str, dict[str, Any]]]:
@@ -50,6 +51,7 @@ def simple_events(prefix: str, body: Callable[[Store, Any], dict[str, Any]]) -> 
             return [(updated, body(store, rec))]
         return []
 
+    events.names = (created, updated)  # type: ignore[attr-defined]  # what it may emit
     return events
 
 

@@ -9,7 +9,8 @@ Each ``mockcanvas.store.<area>`` module (see :mod:`mockcanvas.areas`) may declar
 * ``SIS_FORMS``: ``{table: {"sis_x_id": unique index name}}``: the ``sis_x_id:`` path forms
   ``store.find`` resolves for the table;
 * ``LIVE_EVENTS``: ``{table: events(store, row, changed) -> [(event name, body), ...]}``: what a
-  write to the table emits (``changed`` is None for an insert), see :func:`live.simple`.
+  write to the table emits (``changed`` is None for an insert), see :func:`live.simple_events`;
+  each function's ``names`` lists what it may emit (:data:`EVENT_NAMES` gathers them).
 
 Nothing here is read per request: the store reads these once, at construction.
 """
@@ -36,6 +37,8 @@ for _m in _MODULES:
         OPS.append(_m.OPS)
     LIVE_EVENTS.update(getattr(_m, "LIVE_EVENTS", {}))
     SIS_FORMS.update(getattr(_m, "SIS_FORMS", {}))
+# every live event the store may record, in area order (each LIVE_EVENTS function's ``names``)
+EVENT_NAMES: tuple[str, ...] = tuple(name for events in LIVE_EVENTS.values() for name in events.names)
 
 
 def index_specs() -> dict[str, dict[str, Any]]:

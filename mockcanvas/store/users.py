@@ -131,6 +131,7 @@ def user_events(store: Store, user: r.User, changed: dict[str, tuple[Any, Any]] 
     return []
 
 
+user_events.names = ("user_created", "user_updated")  # type: ignore[attr-defined]
 LIVE_EVENTS = {"users": user_events}
 
 

@@ -38,7 +38,8 @@ from live_event_shapes import (
 
 import mockcanvas
 from mockcanvas import CanvasServer, Settings, create_app
-from mockcanvas.events import EVENT_NAMES, LiveEvent, LiveEvents
+from mockcanvas.events import LiveEvent, LiveEvents
+from mockcanvas.store.registry import EVENT_NAMES
 from mockcanvas.store.groups import GroupInput
 
 
@@ -176,7 +177,9 @@ def control(api, method="GET", query="", **kw):
 
 def test_the_seed_has_one_example_per_event():
     examples = seed_examples()
-    assert set(examples) == set(EVENT_NAMES)
+    # Canvas's data-services docs have no example for the section events (their bodies are
+    # checked in tests/api/test_sections_write.py)
+    assert set(examples) == set(EVENT_NAMES) - {"course_section_created", "course_section_updated"}
     assert set(examples["group_category_created"]["body"]) == {
         "group_category_id", "group_category_name", "context_id", "context_type", "group_limit"}
     assert set(examples["group_updated"]["body"]) == {
