@@ -27,7 +27,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .openapi_docs import PATH_PARAMS, Param, RouteDoc, path_param
+from .openapi_docs import NO_BODY, PATH_PARAMS, REDIRECT, Param, RouteDoc, path_param
 from .openapi_docs import TAGS as SHARED_TAGS
 from .openapi_schemas import SCHEMAS, Schema, ref
 
@@ -39,8 +39,8 @@ FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 
 # error kind -> (status, schema names); 401 "unauthorized" kinds are also 403 (--auth-error-status 403)
-REDIRECT = "redirect"  # not a schema: Rails' redirect_to (302, Location, a small HTML body)
-NO_BODY = "no_body"  # not a schema: an answer with an empty body (``head :bad_request``)
+# error kind -> (status, the body schemas); the kinds every area uses. An area adds its own in its api
+# module's ``ERROR_KINDS`` (``collect`` merges them), e.g. the Users API's 403 ``{}``.
 ERROR_KINDS: dict[str, tuple[int, tuple[str, ...]]] = {
     "auth": (401, ("ErrorUnauthenticated", "ErrorInvalidToken", "ErrorInvalidAsUser")),
     "unauthorized": (401, ("ErrorUnauthorized",)),
@@ -59,18 +59,6 @@ ERROR_KINDS: dict[str, tuple[int, tuple[str, ...]]] = {
     "control_error": (400, ("ControlError",)),
     "errors_message": (400, ("ErrorMessages",)),
     "event_failed": (400, ("ErrorEventFailed",)),
-    # the Users API (schemas in mockcanvas/api/users.py)
-    "forbidden_empty": (403, ("ErrorEmpty",)),
-    "user_create": (400, ("ErrorUserCreate",)),
-    "too_many_uuids": (400, ("ErrorTooManyUuids",)),
-    "deleted_user": (404, ("UserDetail",)),  # GET /users/:id of a deleted user: 404 with the user's body
-    # Accounts and Terms: bodies Canvas renders with an explicit status (never turned into a 403)
-    "unauthorized_errors": (401, ("ErrorValidation",)),
-    "unauthorized_message": (401, ("ErrorMessage",)),
-    "conflict": (409, ("ErrorMessage",)),
-    "redirect": (302, (REDIRECT,)),
-    "no_body": (400, (NO_BODY,)),  # the file upload's refused signature or uuid
-    "not_found_message": (404, ("ErrorMessage",)),  # the upload preflight's unknown parent_folder_id
 }
 FORBIDDEN_TOO = {"unauthorized", "protected"}
 STATUS_TEXT = {200: "OK", 201: "Created", 302: "Found", 409: "Conflict", 400: "Bad request",
@@ -141,6 +129,7 @@ class RouteDocs:
     owners: dict[tuple[str, str], ModuleType]
     schemas: dict[str, Schema]
     tags: dict[str, str]
+    error_kinds: dict[str, tuple[int, tuple[str, ...]]]
 
     def path_params(self, key: tuple[str, str]) -> Mapping[str, Schema]:
         return getattr(self.owners[key], "PATH_PARAMS", {})
@@ -155,7 +144,12 @@ def collect(mods: Iterable[ModuleType] | None = None) -> RouteDocs:
     schema_owner = dict.fromkeys(SCHEMAS, "mockcanvas.openapi_schemas")
     tags: dict[str, str] = dict(SHARED_TAGS)
     tag_owner = dict.fromkeys(SHARED_TAGS, "mockcanvas.openapi_docs")
+    kinds: dict[str, tuple[int, tuple[str, ...]]] = dict(ERROR_KINDS)
     for module in doc_modules() if mods is None else mods:
+        for name, kind in getattr(module, "ERROR_KINDS", {}).items():
+            if kinds.get(name, kind) != kind:
+                raise OpenAPIDriftError(f"error kind {name!r} is defined twice (again in {module.__name__})")
+            kinds[name] = kind
         for key, doc in getattr(module, "ROUTE_DOCS", {}).items():
             if key in routes:
                 raise OpenAPIDriftError(f"{key[0]} {key[1]} is documented twice: in the ROUTE_DOCS of "
@@ -173,7 +167,7 @@ def collect(mods: Iterable[ModuleType] | None = None) -> RouteDocs:
                                         f"of {module.__name__}")
             tags[name] = text
             tag_owner.setdefault(name, module.__name__)
-    return RouteDocs(routes, owners, schemas, tags)
+    return RouteDocs(routes, owners, schemas, tags, kinds)
 
 
 def route_docs() -> dict[tuple[str, str], RouteDoc]:
@@ -322,7 +316,7 @@ def _success(doc: RouteDoc) -> dict[str, Any]:
     return out
 
 
-def _error_kinds(doc: RouteDoc, method: str, api: bool) -> list[str]:
+def _error_kinds(doc: RouteDoc, method: str, api: bool, known: Mapping[str, Any]) -> list[str]:
     kinds = list(doc.errors)
     if api:
         kinds.insert(0, "auth")
@@ -331,16 +325,17 @@ def _error_kinds(doc: RouteDoc, method: str, api: bool) -> list[str]:
     if doc.paginated:
         kinds.append("page")
     for k in kinds:
-        if k not in ERROR_KINDS:
+        if k not in known:
             raise OpenAPIDriftError(f"unknown error kind {k!r}")
     return kinds
 
 
-def _responses(doc: RouteDoc, method: str, api: bool) -> dict[str, Any]:
+def _responses(doc: RouteDoc, method: str, api: bool,
+               kinds: Mapping[str, tuple[int, tuple[str, ...]]]) -> dict[str, Any]:
     out: dict[str, Any] = {str(doc.status): _success(doc)}
     by_status: dict[int, list[str]] = {}
-    for kind in _error_kinds(doc, method, api):
-        status, names = ERROR_KINDS[kind]
+    for kind in _error_kinds(doc, method, api, kinds):
+        status, names = kinds[kind]
         for s in (status, 403) if kind in FORBIDDEN_TOO else (status,):
             for name in names:
                 if name not in by_status.setdefault(s, []):
@@ -372,7 +367,8 @@ def _operation_id(method: str, template: str) -> str:
     return f"{method.lower()}_{slug}"
 
 
-def _operation(method: str, template: str, doc: RouteDoc, path_params: Mapping[str, Schema]) -> dict[str, Any]:
+def _operation(method: str, template: str, doc: RouteDoc, path_params: Mapping[str, Schema],
+               kinds: Mapping[str, tuple[int, tuple[str, ...]]] = ERROR_KINDS) -> dict[str, Any]:
     api = template.startswith("/api/v1/")
     params = _path_params(template, path_params)
     params += [_query_param(p) for p in doc.query]
@@ -391,7 +387,7 @@ def _operation(method: str, template: str, doc: RouteDoc, path_params: Mapping[s
         "x-canvas-action": doc.action,
         "x-paginated": doc.paginated or False,
         "parameters": params,
-        "responses": _responses(doc, method, api),
+        "responses": _responses(doc, method, api, kinds),
     }
     if description:
         op["description"] = description
@@ -417,7 +413,8 @@ def build_openapi(router: web.UrlDispatcher | Iterable[Any]) -> dict[str, Any]:
         # OpenAPI path templates have no regex parts: {name:regex} -> {name}
         key = re.sub(r"\{([^}:]+):[^}]*\}", r"{\1}", template)
         paths.setdefault(key, {})[method.lower()] = _operation(
-            method, template, docs.routes[(method, template)], docs.path_params((method, template)))
+            method, template, docs.routes[(method, template)], docs.path_params((method, template)),
+            docs.error_kinds)
     document = {
         "openapi": "3.1.0",
         "info": {

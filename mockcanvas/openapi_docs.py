@@ -25,7 +25,7 @@ entries moved to their areas what is left is the shared vocabulary (``Param``, `
 Parameters are named as on the wire: ``include[]`` for a list, ``leader[id]`` for a hash member; body
 fields are documented for form bodies as is and for JSON bodies as their nested form (``members``,
 ``leader: {id}``). Error keys name the failures a route can answer with (see ``ERROR_KINDS`` in
-``mockcanvas.openapi``); the authentication failures, a JSON body that does not parse and the paging
+``mockcanvas.openapi``, and an area's own ``ERROR_KINDS`` in its api module); the authentication failures, a JSON body that does not parse and the paging
 errors are added by the generator.
 """
 
@@ -44,6 +44,11 @@ PEOPLE_TAG = "Courses, users, accounts"
 TAGS: dict[str, str] = {
     PEOPLE_TAG: "what clients call around the group APIs",
 }
+
+
+# error-kind bodies that are not schemas (an area's ``ERROR_KINDS`` may name them)
+REDIRECT = "redirect"  # Rails' redirect_to (302, Location, a small HTML body)
+NO_BODY = "no_body"  # an answer with an empty body (``head :bad_request``)
 
 
 @dataclass(frozen=True)

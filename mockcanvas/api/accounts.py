@@ -251,3 +251,10 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
         "Permissions", "AccountsController#permissions", _TAG, "AccountPermissions",
         query=(P("permissions[]", arr(STR)),), errors=("unauthorized", "not_found")),
 }
+
+# bodies Canvas renders with an explicit status (never turned into a 403): error kind -> (status, schemas)
+ERROR_KINDS = {
+    "unauthorized_errors": (401, ("ErrorValidation",)),
+    "unauthorized_message": (401, ("ErrorMessage",)),
+    "conflict": (409, ("ErrorMessage",)),
+}

@@ -20,7 +20,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from ..auth import anonymous
 from ..errors import BadRequest, CanvasError, NotFound
-from ..openapi_docs import P, RouteDoc
+from ..openapi_docs import NO_BODY, P, RouteDoc
 from ..openapi_schemas import BOOL, ID, INT, NULL, STR, TIME, URL, Schema, const, enum, nullable, obj
 from ..responses import params_of, render
 from ..store.files import UploadRejected
@@ -151,3 +151,6 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
         query=(P("verifier", STR, "the attachment's uuid", required=True), P("download_frd", enum("1"))),
         errors=("not_found",), description="The uploaded bytes with their content type."),
 }
+
+# the upload's refused signature or uuid (``head :bad_request``): error kind -> (status, bodies)
+ERROR_KINDS = {"no_body": (400, (NO_BODY,))}

@@ -394,3 +394,6 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
         "Permissions", "GroupsController#permissions", _TAG, "Permissions",
         query=(P("permissions[]", arr(STR), "permission names to check"),), errors=("unauthorized", "not_found")),
 }
+
+# the upload preflight's unknown parent_folder_id: error kind -> (status, body schemas)
+ERROR_KINDS = {"not_found_message": (404, ("ErrorMessage",))}

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..openapi_docs import P, RouteDoc, id_or
+from ..openapi_docs import REDIRECT, P, RouteDoc, id_or
 from ..openapi_schemas import ID, INT, NULL, STR, TIME, Schema, arr, enum, nullable, obj, ref
 from ..pagination import paginate
 from ..responses import params_of, render
@@ -179,3 +179,6 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
         errors=("unauthorized", "redirect", "validation", "not_found"),
         description="Soft delete; not the default term, nor a term with courses."),
 }
+
+# require_root_account_management's redirect on a sub-account: error kind -> (status, bodies)
+ERROR_KINDS = {"redirect": (302, (REDIRECT,))}

@@ -251,7 +251,7 @@ CREATE_ERRORS = obj({"errors": obj({"user": _ERRS, "pseudonym": _ERRS, "observee
 SCHEMAS: dict[str, Schema] = {"UserDetail": USER_DETAIL, "FullUser": FULL_USER, "Profile": PROFILE,
                               "UserSettings": SETTINGS, "ErrorUserCreate": CREATE_ERRORS,
                               "ErrorTooManyUuids": obj({"error": STR})}
-# the error bodies only these routes answer with (their kinds are in mockcanvas.openapi.ERROR_KINDS)
+# the error bodies only these routes answer with (their kinds: ERROR_KINDS, below)
 USER_FIELDS = (
     P("user[name]", STR), P("user[short_name]", STR), P("user[sortable_name]", STR),
     P("user[time_zone]", STR, "IANA or Rails name; anything else clears it (the account's zone applies)"),
@@ -307,4 +307,12 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
             P("communication_channel[skip_confirmation]", BOOLISH), P("force_validations", BOOLISH)),
         errors=("forbidden_empty", "user_create", "not_found"),
         description="403 `{}` without manage_user_logins (unless self-registration is on)."),
+}
+
+# the failures only these routes answer with: error kind -> (status, body schemas)
+ERROR_KINDS = {
+    "forbidden_empty": (403, ("ErrorEmpty",)),
+    "user_create": (400, ("ErrorUserCreate",)),
+    "too_many_uuids": (400, ("ErrorTooManyUuids",)),
+    "deleted_user": (404, ("UserDetail",)),  # GET /users/:id of a deleted user: 404 with the user's body
 }

@@ -139,6 +139,16 @@ def test_an_area_brings_its_docs_schemas_tags_and_path_params():
     clash.SCHEMAS = {"Group": {"type": "string"}}
     with pytest.raises(OpenAPIDriftError, match="schema Group is defined twice"):
         collect([*doc_modules(), clash])
+    # an area's own error kinds (the Users API's 403 {}); a kind may not be redefined differently
+    area.ERROR_KINDS = {"widget_gone": (410, ("ErrorMessage",))}
+    del area.ROUTE_DOCS[("GET", "/api/v1/widgets/by_slug/{slug}")]
+    docs = collect([*doc_modules(), area])
+    assert docs.error_kinds["widget_gone"] == (410, ("ErrorMessage",))
+    assert docs.error_kinds["forbidden_empty"] == (403, ("ErrorEmpty",))  # from mockcanvas/api/users.py
+    clash.SCHEMAS = {}
+    clash.ERROR_KINDS = {"not_found": (410, ("ErrorNotFound",))}
+    with pytest.raises(OpenAPIDriftError, match="error kind 'not_found' is defined twice"):
+        collect([*doc_modules(), clash])
 
 
 def test_operations_describe_auth_paging_and_errors():
