@@ -141,6 +141,23 @@ def courses_in_account(n: int) -> Any:
     return store
 
 
+async def _time_targets(targets: list[tuple[Any, str, Any, str, dict[str, str]]], worlds: Any,
+                        rounds: int) -> dict[Any, dict[str, float]]:
+    """Each target (world, "page1" | "later", client, path, headers) requested in turn, ``rounds``
+    times after 5 warm-up rounds; the medians of CPU time per world and page."""
+    samples: dict[tuple[Any, str], list[float]] = {(w, key): [] for w, key, *_ in targets}
+    for rnd in range(rounds + 5):
+        for w, key, client, path, headers in targets:
+            t0 = time.process_time()
+            r = await client.get(path, headers=headers)
+            body = await r.read()
+            spent = time.process_time() - t0
+            assert r.status == 200 and body.startswith(b"[{"), (path, r.status, body[:100])
+            if rnd >= 5:
+                samples[w, key].append(spent)
+    return {w: {"page1": median(samples[w, "page1"]), "later": median(samples[w, "later"])} for w in worlds}
+
+
 async def time_course_pages(worlds: dict[tuple[str, int], Any], rounds: int) -> dict[tuple[str, int], dict[str, float]]:
     """Page 1 and page 5 (per_page=10) of each world's list, sizes interleaved, medians of CPU time."""
     from aiohttp.test_utils import TestClient, TestServer
@@ -156,17 +173,7 @@ async def time_course_pages(worlds: dict[tuple[str, int], Any], rounds: int) -> 
             for key, page in (("page1", 1), ("later", COURSE_PAGE)):
                 targets.append(((kind, n), key, client, f"{path}?per_page=10&page={page}",
                                 {"Authorization": f"Bearer {token}"}))
-        samples: dict[tuple[Any, str], list[float]] = {(w, key): [] for w, key, *_ in targets}
-        for rnd in range(rounds + 5):
-            for w, key, client, path, headers in targets:
-                t0 = time.process_time()
-                r = await client.get(path, headers=headers)
-                body = await r.read()
-                spent = time.process_time() - t0
-                assert r.status == 200 and body.startswith(b"[{"), (path, r.status, body[:100])
-                if rnd >= 5:
-                    samples[w, key].append(spent)
-    return {w: {"page1": median(samples[w, "page1"]), "later": median(samples[w, "later"])} for w in worlds}
+        return await _time_targets(targets, worlds, rounds)
 
 
 def part_course_pages(cfg: Config, res: Results) -> None:
@@ -239,17 +246,8 @@ async def time_enrollment_pages(worlds: dict[int, Any], rounds: int) -> dict[int
                 r = await client.get(url, headers=headers)
                 url = r.links["next"]["url"].raw_path_qs
             targets += [(n, "page1", client, first), (n, "later", client, url)]
-        samples: dict[tuple[int, str], list[float]] = {(n, key): [] for n, key, *_ in targets}
-        for rnd in range(rounds + 5):
-            for n, key, client, path in targets:
-                t0 = time.process_time()
-                r = await client.get(path, headers=headers)
-                body = await r.read()
-                spent = time.process_time() - t0
-                assert r.status == 200 and body.startswith(b"[{"), (path, r.status, body[:100])
-                if rnd >= 5:
-                    samples[n, key].append(spent)
-    return {n: {"page1": median(samples[n, "page1"]), "later": median(samples[n, "later"])} for n in worlds}
+        return await _time_targets([(n, key, client, path, headers) for n, key, client, path in targets],
+                                   worlds, rounds)
 
 
 def part_enrollment_pages(cfg: Config, res: Results) -> None:
