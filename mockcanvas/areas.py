@@ -31,6 +31,10 @@ AREAS: tuple[str, ...] = (
     "categories",
     "groups",
     "memberships",
+    "assignment_groups",
+    "assignments",
+    "assignment_overrides",
+    "submissions",
     "files",
     "progress",
 )

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 MANAGE_GROUPS = frozenset({"manage_groups_add", "manage_groups_manage", "manage_groups_delete"})
 # manage_sections_add / _edit / _delete (permissions_registry.rb): teachers, designers and admins, not TAs
 MANAGE_SECTIONS = frozenset({"manage_sections_add", "manage_sections_edit", "manage_sections_delete"})
+# manage_assignments_add / _edit / _delete (role_override.rb, modern): teachers, TAs, designers, admins
+MANAGE_ASSIGNMENTS = frozenset({"manage_assignments_add", "manage_assignments_edit", "manage_assignments_delete"})
 # Course permissions of the 2024+ permissions registry (BASE_PERMISSIONS ``true_for``), see
 # canvas-facts-courses-users section 1. ``update`` is ``update_course_details``.
 COURSE_ADMIN = frozenset({"manage_courses_publish", "manage_courses_conclude", "update",
@@ -42,19 +44,19 @@ ADMIN_RIGHTS = frozenset(
         "send_messages",
         "create_student_groups",
     }
-    | MANAGE_GROUPS | COURSE_ADMIN | ACCOUNT_ONLY | MANAGE_SECTIONS
+    | MANAGE_GROUPS | COURSE_ADMIN | ACCOUNT_ONLY | MANAGE_SECTIONS | MANAGE_ASSIGNMENTS
 )
 _STAFF = frozenset(
     {"read", "read_as_admin", "read_roster", "view_group_pages", "read_sis", "view_user_logins",
      "read_email_addresses", "send_messages", "manage_grades", "view_all_grades", "manage_students"}
-    | MANAGE_GROUPS
+    | MANAGE_GROUPS | MANAGE_ASSIGNMENTS
 )
 ENROLLMENT_RIGHTS: dict[str, frozenset[str]] = {
     "TeacherEnrollment": _STAFF | COURSE_ADMIN | MANAGE_SECTIONS,
     # TAs: no publish/conclude (manage_courses_publish/conclude are not true_for TaEnrollment)
     "TaEnrollment": _STAFF | {"update", "manage_course_visibility"},
     "DesignerEnrollment": frozenset({"read", "read_as_admin", "read_roster", "view_group_pages"}
-                                    | MANAGE_GROUPS | COURSE_ADMIN | MANAGE_SECTIONS),
+                                    | MANAGE_GROUPS | COURSE_ADMIN | MANAGE_SECTIONS | MANAGE_ASSIGNMENTS),
     "StudentEnrollment": frozenset({"read", "read_roster", "send_messages", "create_student_groups"}),
     "ObserverEnrollment": frozenset({"read", "read_roster"}),
 }
