@@ -101,7 +101,7 @@ USER_OPTIONAL = {
     "uuid": STR,                          # include[]=uuid
 }
 USER = obj(USER_REQUIRED, USER_OPTIONAL, description="user_json (lib/api/v1/user.rb)")
-GROUP_USER = obj(USER_REQUIRED, {**USER_OPTIONAL, "is_inactive": BOOL, "group_submissions": arr(INT)},
+GROUP_USER = obj(USER_REQUIRED, {**USER_OPTIONAL, "is_inactive": BOOL, "group_submissions": nullable(arr(INT))},
                  description="user_json of GET /groups/:id/users and /group_categories/:id/users "
                              "(include[]=active_status, group_submissions)")
 

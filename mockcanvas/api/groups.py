@@ -8,9 +8,12 @@ users), list users (needs ``read``; ``exclude_inactive`` on the course enrollmen
 preflight (``/files_api``, folders), preview_html (file links get their verifier), activity stream
 and its summary, permissions.
 
+``include[]=group_submissions`` on list users: the ids of each user's ``submitted`` submissions of
+the course's group assignments of the group's set, ``null`` for a user with none
+(``GroupCategory#submission_ids_by_user_id``, ``store/submissions.py``).
+
 Limitations: ``section_restricted`` and the hidden-People-tab fallback of the context list are not
-modelled; ``include[]=group_submissions`` lists nothing (the mock has no assignments); the activity
-stream shows only the stream items seeded in the world.
+modelled; the activity stream shows only the stream items seeded in the world.
 """
 
 from __future__ import annotations
@@ -148,8 +151,10 @@ async def users(request: web.Request) -> web.Response:
 
     def one(u: User) -> dict[str, Any]:
         data = user_json(vc, u, rights=rights, include=inc)
-        if "group_submissions" in inc and course:
-            data["group_submissions"] = []
+        if "group_submissions" in inc and course:  # submissions area: the set's submitted ids, or null
+            cat = group.group_category_id
+            found = store.submissions.group_submission_ids(cat, group.context_id, (u.id,)) if cat else {}
+            data["group_submissions"] = found.get(u.id)
         if "active_status" in inc and course:
             # every one of the user's enrollments in the course is ``inactive`` (hard_inactive?)
             states = [e.workflow_state for e in (store.get("enrollments", i)

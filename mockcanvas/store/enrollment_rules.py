@@ -214,7 +214,9 @@ class EnrollmentOps:
     def _save(self, e: r.Enrollment, **changes: Any) -> r.Enrollment:
         if any(getattr(e, k) != v for k, v in changes.items()):
             changes["updated_at"] = self.s.now()
-            self.s._update("enrollments", e, **changes)
+            changed = self.s._update("enrollments", e, **changes)
+            if changed.keys() & _RECOMPUTE:  # submissions area: the student's rows follow (SubmissionLifecycleManager)
+                self.s.submissions.enrolled(e)
         return e
 
     def enroll(self, viewer: r.User, course: r.Course, path_section: r.Section | None, enr: dict[str, Any],
@@ -346,6 +348,7 @@ class EnrollmentOps:
                 e = self.s.insert("enrollments", user_id=user.id, course_id=course.id,
                                   course_section_id=section.id, type=etype, workflow_state=state,
                                   created_at=now, updated_at=now, **fields)
+                self.s.submissions.enrolled(e)  # submissions area: a new student gets the course's rows
             if course.workflow_state == "created" and etype in STAFF_TYPES:
                 self.s.courses.process_event(course, "claim")
             return e
@@ -413,6 +416,10 @@ class EnrollmentOps:
             g = self.s.get("groups", m.group_id) if m is not None else None
             if g is not None and g.context_type == "Course" and g.context_id == e.course_id:
                 self.s._update("memberships", m, workflow_state="deleted", updated_at=now)
+
+
+# Enrollment#set_update_cached_due_dates: a student's state (or section: section overrides) changed
+_RECOMPUTE = frozenset({"workflow_state", "course_section_id"})
 
 
 def _blank(value: Any) -> bool:
