@@ -20,7 +20,8 @@ _NONE: Mapping[str, Any] = MappingProxyType({})
 class F:
     """One field of a record: its type, whether it is required, and type-specific details.
 
-    Types: ``str int bool dt enum ref`` (a key or an id of a record of ``kind``), ``refs`` and
+    Types: ``str int num bool dt enum ref`` (``num``: an integer or a finite float, kept as a
+    float; ``ref``: a key or an id of a record of ``kind``), ``refs`` and
     ``strs`` (lists of them), ``subs`` (a mapping, or a list of mappings, of ``schema``),
     ``members`` (a group's members), ``settings`` (a mapping of names to scalars) and ``map`` (a
     mapping whose keys are ``choices`` and whose values are mappings of ``schema``).
@@ -41,6 +42,7 @@ def req(spec: F) -> F:
 
 
 S, B, DT = F("str"), F("bool"), F("dt")
+NUM = F("num")  # an integer or a finite float, kept as a float (a weight, a score)
 SETTINGS = F("settings")
 ID = {"key": S, "id": F("int", min=1)}  # every record's
 
@@ -66,7 +68,8 @@ def keyed(what: str, keys: tuple[str, ...], schema: dict[str, F]) -> F:
     return F("map", choices=keys, kind=what, schema=schema)
 
 
-TYPE_MESSAGES = {"str": "expected a string", "int": "expected an integer", "bool": "expected true or false",
+TYPE_MESSAGES = {"str": "expected a string", "int": "expected an integer", "num": "expected a number",
+                 "bool": "expected true or false",
                  "dt": "expected an ISO 8601 date-time", "ref": "expected a key or an id",
                  "settings": "expected a mapping of setting names to values", "map": "expected a mapping"}
 

@@ -24,6 +24,7 @@ Every problem names the file and the path inside it (``world.yaml: enrollments[4
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -286,6 +287,8 @@ class Loader:
             msg = f"must be at least {spec.min}"
         elif t == "ref" and (isinstance(v, str) or is_int(v)):
             return True, v
+        elif t == "num" and (is_int(v) or isinstance(v, float) and math.isfinite(v)):
+            return True, float(v)
         elif t == "dt":
             dt = parse_dt(v)
             if dt is not None:

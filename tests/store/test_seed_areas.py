@@ -57,12 +57,13 @@ def problems(tmp_path: Path, data) -> list[str]:
 def test_sections_come_from_the_area_modules_in_area_order():
     names = [s.name for s in SECTIONS]
     assert names == ["accounts", "admins", "users", "generate", "tokens", "terms", "courses", "sections",
-                     "roles", "enrollments", "group_categories", "groups", "stream_items"]
+                     "roles", "enrollments", "group_categories", "groups", "stream_items", "assignment_groups",
+                     "assignments", "assignment_overrides", "submissions"]
     owners = [m.__name__.rsplit(".", 1)[1] for m in areas.modules("seed") for _ in m.SECTIONS]
     assert owners == sorted(owners, key=areas.AREAS.index)
     assert {s.table for s in SECTIONS if s.table} == {
         "accounts", "admins", "users", "terms", "courses", "sections", "roles", "enrollments", "group_categories",
-        "groups", "stream_items"}
+        "groups", "stream_items", "assignment_groups", "assignments", "assignment_overrides"}
 
 
 def test_a_section_declared_twice_is_refused():
