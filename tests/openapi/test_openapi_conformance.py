@@ -478,6 +478,7 @@ def control_plane(c: Checker) -> None:
     c.call("GET", "/__mockcanvas__/live_events", token=None, params={"after": "x"}, expect=400)
     c.call("DELETE", "/__mockcanvas__/live_events", token=None)
     c.call("GET", "/__mockcanvas__/live_events/delivery", token=None)
+    c.call("POST", "/__mockcanvas__/live_events/delivery/retry", token=None)
     c.call("GET", "/__mockcanvas__/requests", token=None, params={"route": "/api/v1/group_categories/{group_category_id}"
                                                                            "/assign_unassigned_members"})
     c.call("GET", "/__mockcanvas__/requests", token=None, params={"status": "abc"}, expect=400)
@@ -560,8 +561,127 @@ def enrollments(c: Checker) -> None:
     c.call("POST", "/api/v1/courses/1/enrollments/6/reject", token="student2-token")
 
 
+def assignment_groups(c: Checker) -> None:
+    """The Assignment Groups API (mockcanvas/api/assignment_groups.py)."""
+    url = "/api/v1/courses/1/assignment_groups"
+    hw = c.call("POST", url, form={"name": "Homework", "group_weight": "40", "rules[never_drop][]": "1",
+                                   "integration_data[x]": "y"}).json()
+    other = c.call("POST", url, json={"name": "Exams", "position": 5}).json()
+    c.call("POST", "/api/v1/courses/1/assignments", form={"assignment[name]": "Essay", "assignment[published]": "true",
+                                                         "assignment[assignment_group_id]": str(hw["id"])}, expect=201)
+    inc = [("include[]", i) for i in ("assignments", "all_dates", "can_edit", "overrides", "submission",
+                                      "assignment_visibility", "score_statistics")]
+    for token in ("teacher-token", "student-token", "admin-token"):
+        c.call("GET", url, token=token, params=inc + [("per_page", "1")])
+    c.call("GET", url, params=[("include[]", "assignments"), ("exclude_response_fields[]", "description"),
+                               ("exclude_response_fields[]", "in_closed_grading_period")])
+    c.call("GET", url, token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/courses/999/assignment_groups", expect=404)
+    c.call("GET", f"{url}/{hw['id']}", token="student-token", params=inc)
+    c.call("GET", f"{url}/999", expect=404)
+    c.call("POST", url, token="student-token", expect=401)
+    c.call("POST", url, form={"rules[drop_lowest]": "1"}, expect=400)
+    c.call("POST", url, form={"position": "99999999999"}, expect=400)
+    c.call("PUT", f"{url}/{hw['id']}", form={"rules[drop_lowest]": "1", "name": "Homework 2"})
+    c.call("PUT", f"{url}/{hw['id']}", form={"rules[drop_highest]": "-1"}, expect=400)
+    c.call("PUT", f"{url}/{hw['id']}", token="student-token", expect=401)
+    c.call("PUT", f"{url}/999", expect=404)
+    c.call("DELETE", f"{url}/{hw['id']}", form={"move_assignments_to": "999"}, expect=404)
+    c.call("DELETE", f"{url}/{hw['id']}", token="student-token", expect=401)
+    c.call("DELETE", f"{url}/{hw['id']}", form={"move_assignments_to": str(other["id"])})
+    c.call("DELETE", f"{url}/{other['id']}")
+
+
+def assignment_overrides(c: Checker) -> None:
+    """The Assignment Overrides API (mockcanvas/api/assignment_overrides.py)."""
+    a = c.call("POST", "/api/v1/courses/1/assignments", expect=201, form={
+        "assignment[name]": "Lab", "assignment[published]": "true", "assignment[group_category_id]": "1"}).json()
+    url = f"/api/v1/courses/1/assignments/{a['id']}/overrides"
+    sec = c.call("POST", url, expect=201, form={"assignment_override[course_section_id]": "1",
+                                                "assignment_override[due_at]": "2030-05-03T12:00:00Z"}).json()
+    grp = c.call("POST", url, expect=201, json={"assignment_override": {"group_id": 1, "lock_at": None}}).json()
+    adhoc = c.call("POST", url, expect=201, form={"assignment_override[student_ids][]": ["6", "7"],
+                                                  "assignment_override[unlock_at]": "2030-05-01"}).json()
+    c.call("POST", url, expect=201, json={"assignment_override": {"course_id": 1, "unassign_item": False}})
+    c.call("POST", url, form={"assignment_override[title]": "no target"}, expect=400)
+    c.call("POST", url, form={"assignment_override[course_section_id]": "1"}, expect=400)  # taken
+    c.call("POST", url, token="student-token", form={"assignment_override[course_section_id]": "2"}, expect=401)
+    c.call("POST", "/api/v1/courses/1/assignments/999/overrides", expect=404)
+    for token in ("teacher-token", "student-token", "admin-token"):
+        c.call("GET", url, token=token, params={"per_page": "2"})
+    c.call("GET", url, token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/courses/999/assignments/1/overrides", expect=404)
+    c.call("GET", f"{url}/{sec['id']}")
+    c.call("GET", f"{url}/{adhoc['id']}", token="student-token")
+    c.call("GET", f"{url}/{sec['id']}", token="student2-token", expect=404)
+    c.call("GET", f"{url}/{sec['id']}", token="outsider-token", expect=401)
+    c.call("PUT", f"{url}/{adhoc['id']}", form={"assignment_override[title]": "Ext",
+                                               "assignment_override[student_ids][]": ["6"]})
+    c.call("PUT", f"{url}/{sec['id']}", form={"assignment_override[due_at]": "bad"}, expect=400)
+    c.call("PUT", f"{url}/{sec['id']}", token="student-token", expect=401)
+    c.call("PUT", f"{url}/999", expect=404)
+    c.call("GET", f"/api/v1/sections/1/assignments/{a['id']}/override", expect=302, allow_redirects=False)
+    c.call("GET", f"/api/v1/sections/2/assignments/{a['id']}/override", expect=404, allow_redirects=False)
+    c.call("GET", f"/api/v1/groups/1/assignments/{a['id']}/override", expect=302, allow_redirects=False)
+    c.call("GET", f"/api/v1/groups/2/assignments/{a['id']}/override", expect=404, allow_redirects=False)
+    c.call("DELETE", f"{url}/{grp['id']}", token="student-token", expect=401)
+    c.call("DELETE", f"{url}/{adhoc['id']}")
+    c.call("DELETE", f"{url}/{adhoc['id']}", expect=404)
+
+
+def assignments(c: Checker) -> None:
+    """The Assignments API (mockcanvas/api/assignments.py): every route, each caller, the failures."""
+    url = "/api/v1/courses/1/assignments"
+    c.store.add_token("designer-token", 4)
+    a = c.call("POST", url, expect=201, form={
+        "assignment[name]": "Essay", "assignment[published]": "true", "assignment[points_possible]": "10",
+        "assignment[submission_types][]": "online_upload", "assignment[allowed_extensions][]": "pdf",
+        "assignment[due_at]": "2030-05-01T23:59:00Z", "assignment[peer_reviews]": "true",
+        "assignment[automatic_peer_reviews]": "true"}).json()
+    c.call("POST", url, token="admin-token", expect=201, json={"assignment": {
+        "name": "Locked", "published": True, "unlock_at": "2099-01-01T00:00:00Z", "description": "<p>x</p>",
+        "sis_assignment_id": "A-1", "integration_data": {"k": "v"}}})
+    c.call("POST", url, token="designer-token", expect=201, form={"assignment[name]": "Past", "assignment[published]": "1",
+                                                                  "assignment[lock_at]": "2001-01-01T00:00:00Z"})
+    c.call("POST", url, form={"assignment[name]": ""}, expect=400)
+    c.call("POST", url, form={"assignment[submission_types][]": "student_annotation"}, expect=400)
+    c.call("POST", url, expect=400)
+    c.call("POST", url, token="student-token", form={"assignment[name]": "x"}, expect=401)
+    c.call("POST", "/api/v1/courses/999/assignments", form={"assignment[name]": "x"}, expect=404)
+    c.call("POST", url, **BAD_JSON, expect=400)
+    inc = [("include[]", i) for i in ("submission", "assignment_visibility", "all_dates", "overrides", "can_edit",
+                                      "score_statistics", "ab_guid")]
+    for token in ("teacher-token", "ta-token", "designer-token", "student-token", "admin-token"):
+        c.call("GET", url, token=token, params=inc + [("per_page", "2"), ("needs_grading_count_by_section", "true")])
+    c.call("GET", url, token="student-token", params=[("include[]", "submission"), ("include[]", "observed_users"),
+                                                      ("bucket", "future"), ("order_by", "due_at")])
+    c.call("GET", url, params={"search_term": "e"}, expect=400)
+    c.call("GET", url, params={"bucket": "nope"}, expect=400)
+    c.call("GET", url, params={"assignment_ids[]": "999"}, expect=400)
+    c.call("GET", url, token="outsider-token", expect=401)
+    c.call("GET", "/api/v1/courses/999/assignments", expect=404)
+    c.call("GET", f"/api/v1/courses/1/assignment_groups/{a['assignment_group_id']}/assignments",
+           params={"order_by": "name"})
+    c.call("GET", "/api/v1/courses/1/assignment_groups/999/assignments")
+    c.call("GET", "/api/v1/users/6/courses/1/assignments", params={"include[]": "submission"})
+    c.call("GET", "/api/v1/users/self/courses/1/assignments", token="student-token")
+    c.call("GET", "/api/v1/users/7/courses/1/assignments", token="student-token", expect=401)
+    c.call("GET", "/api/v1/users/999/courses/1/assignments", expect=404)
+    for token in ("teacher-token", "student-token", "admin-token"):
+        c.call("GET", f"{url}/{a['id']}", token=token, params={"all_dates": "true", "include[]": "can_submit"})
+    c.call("GET", f"{url}/sis_assignment_id:A-1", token="admin-token")
+    c.call("GET", f"{url}/999", expect=404)
+    c.call("PUT", f"{url}/{a['id']}", form={"assignment[name]": "Essay 2", "assignment[override_dates]": "false"})
+    c.call("PUT", f"{url}/{a['id']}", form={"assignment[due_at]": "2030-05-01"}, expect=400)
+    c.call("PUT", f"{url}/{a['id']}", token="student-token", form={"assignment[name]": "x"}, expect=401)
+    c.call("PUT", f"{url}/999", form={"assignment[name]": "x"}, expect=404)
+    c.call("DELETE", f"{url}/{a['id']}", token="student-token", expect=401)
+    c.call("DELETE", f"{url}/{a['id']}")
+    c.call("DELETE", f"{url}/{a['id']}", expect=404)
+
+
 SCENARIOS = [groups_read, groups_write, files, memberships, categories, jobs, people, users, courses, accounts_terms, control_plane,
-             sections, enrollments]
+             sections, enrollments, assignment_groups, assignment_overrides, assignments]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
