@@ -22,9 +22,11 @@ overrides whose ``lock_at`` has passed (``availability_expired?``); lock_at as d
 read_as_admin and a manage-assignments right then see the later of the base due date and that one
 (null if either is), unless every active section of the course has a section override.
 
-``ADHOC_FIRST``: the 2025 ``select_override`` lets an ADHOC override win every field it overrides
-before the null and latest/earliest rules; canvas-facts (an older copy, "rules stable") has no such
-step, so it is off by default. Flip it for the newest Canvas.
+``ADHOC_FIRST``: the modern ``select_override`` (lib/assignment_override_applicator.rb, 2024-25:
+``if (adhoc_override = overrides.detect(&:adhoc?))``) lets a student's ADHOC override win every field
+it overrides, before the null and latest/earliest rules. canvas-facts-assignments 5.4 read an older
+copy without that step and calls the rules stable; the source says otherwise, so the mock follows
+the modern copy (set it False for the older rule).
 
 Visibility (``visible_to``): read_as_admin sees everything; a student (observer: any observee) sees
 an assignment when their ADHOC override assigns it (an ADHOC ``unassign_item`` hides it), else not
@@ -52,7 +54,7 @@ if TYPE_CHECKING:
     from .assignments import Assignment
     from .records import User
 
-ADHOC_FIRST = False
+ADHOC_FIRST = True
 ALL_DATES_LIMIT = 25  # ALL_DATES_LIMIT / assignment_all_dates_too_many_threshold: all_dates_count instead
 GONE_STUDENT_STATES = frozenset({"rejected", "completed", "deleted", "inactive"})
 GONE = frozenset({"rejected", "deleted"})

@@ -154,10 +154,12 @@ def test_the_base_applies_only_to_fields_no_override_overrides(store):
 def test_unlock_is_the_earliest_and_lock_the_latest(store):
     a = assignment(store, unlock_at=T(5), lock_at=T(20))
     override(store, a, "CourseSection", 1, unlock_at=T(3), lock_at=T(25))
-    override(store, a, "ADHOC", students=[6], unlock_at=T(4), lock_at=T(22))
+    override(store, a, "Course", 1, unlock_at=T(4), lock_at=T(22))
     assert dates(store, a, 6)[1:] == (T(3), T(25))
-    override(store, a, "Course", 1, unlock_at=None)
-    assert dates(store, a, 6)[1] is None
+    b = assignment(store, unlock_at=T(5))
+    override(store, b, "CourseSection", 1, unlock_at=T(3))
+    override(store, b, "Course", 1, unlock_at=None)
+    assert dates(store, b, 6)[1] is None
 
 
 def test_an_override_locked_already_no_longer_unlocks(store):
@@ -169,14 +171,17 @@ def test_an_override_locked_already_no_longer_unlocks(store):
     assert dates(store, a, 8)[1] == now - timedelta(days=9)  # ADHOC overrides never expire
 
 
-def test_adhoc_first_switch(store, monkeypatch):
-    """The 2025 select_override: an ADHOC override wins each field it overrides."""
+def test_an_adhoc_override_wins_the_fields_it_overrides(store, monkeypatch):
+    """The modern select_override: a student's ADHOC override wins each field it overrides, even
+    against a later section date; ADHOC_FIRST=False gives the older copy's latest-wins rule."""
     a = assignment(store, due_at=T(10))
-    override(store, a, "CourseSection", 1, due_at=T(15))
+    override(store, a, "CourseSection", 1, due_at=T(15), lock_at=T(30))
     override(store, a, "ADHOC", students=[6], due_at=T(12))
-    assert dates(store, a, 6)[0] == T(15)
-    monkeypatch.setattr(d, "ADHOC_FIRST", True)
     assert dates(store, a, 6)[0] == T(12)
+    assert dates(store, a, 6)[2] == T(30)  # a field the ADHOC override leaves alone: the section's
+    assert dates(store, a, 8)[0] == T(15)
+    monkeypatch.setattr(d, "ADHOC_FIRST", False)
+    assert dates(store, a, 6)[0] == T(15)
 
 
 def test_unassign_item_cuts_the_overrides_after_it(store):
