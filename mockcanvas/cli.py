@@ -53,6 +53,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--journal-limit", type=int, default=10_000, metavar="N",
                        help="keep the last N requests in the request journal (GET /__mockcanvas__/requests; "
                             "default 10000)")
+    serve.add_argument("--live-events-timeout", type=float, default=5.0, metavar="SECONDS",
+                       help="seconds to wait for the consumer's answer to one POST before retrying "
+                            "(default 5; delivery is at least once: see X-Mockcanvas-Event-Id)")
+    serve.add_argument("--live-events-queue-max", type=int, default=10_000, metavar="N",
+                       help="events waiting for the consumer; when full the oldest is dropped and counted "
+                            "(default 10000)")
+    serve.add_argument("--control-token", metavar="TOKEN",
+                       help="require TOKEN on /__mockcanvas__/* (header X-Mockcanvas-Control-Token or "
+                            "Authorization: Bearer); without it the control plane has no authentication")
+    serve.add_argument("--header-timeout", type=float, default=30.0, metavar="SECONDS",
+                       help="close a connection that has not sent a whole request head within SECONDS of "
+                            "opening or of its last answer, and idle keep-alive connections (default 30)")
+    serve.add_argument("--body-timeout", type=float, default=120.0, metavar="SECONDS",
+                       help="answer 408 to a request whose body has not arrived within SECONDS of its "
+                            "head (default 120)")
     openapi = sub.add_parser(
         "openapi",
         help="print the OpenAPI 3.1 document of the mock",
@@ -88,6 +103,19 @@ def _openapi_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or a name given to ``--host``) only listens on this machine."""
+    import ipaddress
+
+    name = host.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False  # another name, or "" / 0.0.0.0 / :: (every interface)
+
+
 def _serve_command(args: argparse.Namespace) -> int:
     from .seed import WorldError, load_world
     from .settings import Settings
@@ -111,9 +139,29 @@ def _serve_command(args: argparse.Namespace) -> int:
         print(f"mockcanvas: error: --live-events-url must be an http(s) URL, not {args.live_events_url!r}",
               file=sys.stderr)
         return 2
+    for flag, value in (("--live-events-timeout", args.live_events_timeout),
+                        ("--header-timeout", args.header_timeout), ("--body-timeout", args.body_timeout)):
+        if not 0 < value < 1e6:  # NaN fails too
+            print(f"mockcanvas: error: {flag} must be a positive number of seconds, not {value}", file=sys.stderr)
+            return 2
+    if args.live_events_queue_max < 1:
+        print(f"mockcanvas: error: --live-events-queue-max must be >= 1, not {args.live_events_queue_max}",
+              file=sys.stderr)
+        return 2
+    if args.control_token is not None and not args.control_token.strip():
+        print("mockcanvas: error: --control-token must not be empty", file=sys.stderr)
+        return 2
+    if not is_loopback(args.host):
+        print(f"mockcanvas: warning: --host {args.host} is not a loopback address: anyone who can reach this "
+              "port can use the test control plane (/__mockcanvas__/: reset the world, read the request "
+              "journal and live events)"
+              + ("" if args.control_token else " without authentication; set --control-token"),
+              file=sys.stderr)
     settings = Settings(auth_error_status=args.auth_error_status, shard_id=args.shard_id,
                         progress_policy=args.progress_policy, live_events_url=args.live_events_url,
-                        live_events_bulk=args.live_events_bulk)
+                        live_events_bulk=args.live_events_bulk, live_events_timeout=args.live_events_timeout,
+                        live_events_queue_max=args.live_events_queue_max, control_token=args.control_token,
+                        header_timeout=args.header_timeout, body_timeout=args.body_timeout)
     try:
         store = load_world(args.fixtures or None, settings=settings)
     except WorldError as e:

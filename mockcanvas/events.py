@@ -9,12 +9,20 @@ with filters, a blocking ``wait_for`` and an assertion helper, and listeners (de
 Who caused a change is a :class:`RequestSource` (set by the app's middleware for each API request)
 or a :class:`JobSource` (set while a Progress job runs), held in a context variable so that the
 store, which knows nothing of HTTP, can fill the metadata.
+
+Each event has an ``id`` unique across logs and processes (``<16 hex digits of the log>-<position>``),
+which delivery sends as ``X-Mockcanvas-Event-Id`` so that a consumer can de-duplicate (delivery is
+at least once, see ``mockcanvas.delivery``). It is not in the metadata: Canvas's metadata has no
+such key (``request_id`` is shared by every event of one request). ``access_token`` values in the
+metadata's ``url`` and ``referrer`` are recorded as ``[FILTERED]``: the log is read over the
+unauthenticated control plane and posted to consumers.
 """
 
 from __future__ import annotations
 
 import contextvars
 import json
+import os
 import threading
 import time
 from collections import deque
@@ -23,6 +31,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
+
+from .journal import mask_access_token
 
 __all__ = ["SOURCE", "JobSource", "LiveEvent", "LiveEvents", "RequestSource", "current_source",
            "using_source"]
@@ -85,6 +95,7 @@ class LiveEvent:
     position: int
     metadata: dict[str, Any]
     body: dict[str, Any]
+    id: str = field(default="", compare=False)  # unique across logs and processes; "" if made by hand
 
     @property
     def name(self) -> str:
@@ -113,6 +124,7 @@ class LiveEvent:
 
 
 Listener = Callable[[LiveEvent], None]
+_MASKED = ("url", "referrer")  # metadata that may carry a query string
 
 
 class LiveEvents:
@@ -121,8 +133,8 @@ class LiveEvents:
     Thread-safe: the server's thread appends while a test's thread reads or waits. ``clear`` (and
     the store's rollback) empties the log; positions keep counting, so a reader that remembers the
     last position it saw (``since``) never reads an event twice. The log keeps the last ``limit``
-    events (10,000 by default), so a long-running server does not grow without bound; listeners
-    (delivery) see every event.
+    events (10,000 by default), so a long-running server does not grow without bound (``dropped``
+    counts the events it let go); listeners (delivery) see every event.
     """
 
     DEFAULT_LIMIT = 10_000
@@ -132,6 +144,8 @@ class LiveEvents:
         self._events: deque[LiveEvent] = deque(maxlen=limit)
         self._position = 0
         self._listeners: list[Listener] = []
+        self.stream = os.urandom(8).hex()  # the first part of each event's id
+        self.dropped = 0  # events let go because the log was full
 
     @property
     def limit(self) -> int:
@@ -142,13 +156,21 @@ class LiveEvents:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"the live-event limit must be a positive integer, not {value!r}")
         with self._cond:
-            self._events = deque(self._events, maxlen=value)
+            kept = deque(self._events, maxlen=value)
+            self.dropped += len(self._events) - len(kept)
+            self._events = kept
 
     # -- writing (the store) ------------------------------------------------------------------
     def record(self, metadata: dict[str, Any], body: dict[str, Any]) -> LiveEvent:
+        for key in _MASKED:
+            value = metadata.get(key)
+            if value and "access_token=" in value:
+                metadata = {**metadata, key: mask_access_token(value)}
         with self._cond:
             self._position += 1
-            event = LiveEvent(self._position, metadata, body)
+            event = LiveEvent(self._position, metadata, body, f"{self.stream}-{self._position}")
+            if len(self._events) == self._events.maxlen:
+                self.dropped += 1
             self._events.append(event)
             listeners = list(self._listeners)
             self._cond.notify_all()
@@ -203,10 +225,11 @@ class LiveEvents:
         return [e.name for e in self.all()]
 
     def clear(self) -> int:
-        """Forget every event; returns how many there were."""
+        """Forget every event (and the count of those dropped); returns how many there were."""
         with self._cond:
             n = len(self._events)
             self._events.clear()
+            self.dropped = 0
             return n
 
     # -- waiting and asserting -------------------------------------------------------------------

@@ -9,16 +9,60 @@ app serving a world shares it and the per-test rollback clears it. Control-plane
 The journal keeps the last ``limit`` entries (10,000 by default; ``mockcanvas serve --journal-limit``):
 a long-running server does not grow without bound. Positions keep counting, so ``after=`` still
 works across the entries dropped; ``dropped`` says how many were.
+
+``access_token`` values in a query string are recorded as ``[FILTERED]`` (Rails' parameter filter
+word): the journal is read over the unauthenticated control plane. :func:`mask_access_token` does the
+same for live events' ``url`` and ``referrer``.
+
+:class:`ProblemLog` is the app's list of recorded problems (unknown ``/api/v1`` routes, 500s, for the
+pytest plugin to fail the test that caused them): it keeps the first ``Settings.max_problems`` and
+counts the rest in ``dropped`` (the first problem is the one that explains a failure).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import deque
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-__all__ = ["RequestJournal"]
+__all__ = ["ProblemLog", "RequestJournal", "mask_access_token"]
+
+FILTERED = "[FILTERED]"
+_ACCESS_TOKEN = re.compile(r"((?:^|[?&;])access_token=)[^&;#]*")
+
+
+def mask_access_token(text: str) -> str:
+    """``...?access_token=secret&x=1`` -> ``...?access_token=[FILTERED]&x=1`` (a query string or a URL)."""
+    if "access_token=" not in text:
+        return text
+    return _ACCESS_TOKEN.sub(lambda m: m.group(1) + FILTERED, text)
+
+
+class ProblemLog(list):
+    """The recorded problems: a list (the pytest plugin and ``CanvasServer.problems`` read and clear
+    it) that keeps its first ``limit`` entries; later ones are counted in ``dropped``, so a
+    long-running server hit by unknown routes keeps a bounded list."""
+
+    def __init__(self, limit: int = 1000) -> None:
+        super().__init__()
+        self.limit = max(1, int(limit))
+        self.dropped = 0
+
+    def append(self, problem: Any) -> None:  # type: ignore[override]
+        if len(self) >= self.limit:
+            self.dropped += 1
+            return
+        super().append(problem)
+
+    def extend(self, problems: Any) -> None:  # type: ignore[override]
+        for problem in problems:
+            self.append(problem)
+
+    def clear(self) -> None:
+        super().clear()
+        self.dropped = 0
 
 
 class RequestJournal:
@@ -53,6 +97,9 @@ class RequestJournal:
             self._entries = kept
 
     def record(self, **entry: Any) -> dict[str, Any]:
+        query = entry.get("query")
+        if query and "access_token=" in query:
+            entry["query"] = mask_access_token(query)
         with self._lock:
             self._position += 1
             entry = {"position": self._position, **entry}

@@ -175,9 +175,13 @@ class CanvasServer:
 
 def format_problems(problems: list[dict[str, Any]]) -> str:
     """One paragraph per problem: ``kind: METHOD path`` then the detail (a traceback for 500s)."""
-    if not problems:
+    dropped = getattr(problems, "dropped", 0)  # a ProblemLog keeps its first Settings.max_problems
+    if not problems and not dropped:
         return ""
     lines = [f"mockcanvas recorded {len(problems)} problem(s):"]
+    if dropped:
+        lines[0] = (f"mockcanvas recorded {len(problems) + dropped} problem(s) "
+                    f"(the first {len(problems)} kept, {dropped} more counted):")
     for p in list(problems):
         lines.append(f"- {p.get('kind', 'problem')}: {p.get('method')} {p.get('path')}")
         detail = str(p.get("detail") or "").rstrip()

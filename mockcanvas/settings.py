@@ -36,3 +36,25 @@ class Settings:
     # Fail fast in tests: remember unknown /api/v1 routes and 500s so the pytest plugin can fail
     # the test that caused them.
     record_problems: bool = True
+    # -- bounds: what a long-running server keeps, and how long it waits (README LIMITATIONS) ------
+    # recorded problems kept (unknown /api/v1 routes, 500s); later ones are counted, not kept
+    max_problems: int = 1000
+    # live-event delivery (Settings.live_events_url): POST attempts per event, seconds per attempt,
+    # events waiting to be sent (the oldest is dropped and counted when full), failed events kept
+    # for POST /__mockcanvas__/live_events/delivery/retry (likewise), and how long shutdown drains
+    live_events_attempts: int = 3
+    live_events_timeout: float = 5.0
+    live_events_queue_max: int = 10_000
+    live_events_failed_max: int = 10_000
+    live_events_drain_timeout: float = 2.0
+    # people a world may make with ``generate:`` (all entries of one load together)
+    max_generate_count: int = 1_000_000
+    # CSV import rows handled per step of the job; requests are served between steps
+    import_chunk_rows: int = 1000
+    # slow clients: a connection must complete each request's headers within ``header_timeout``
+    # seconds of opening or of its previous answer (aiohttp's keepalive_timeout, which also closes
+    # idle keep-alive connections), and its body within ``body_timeout`` seconds of the headers
+    header_timeout: float = 30.0
+    body_timeout: float = 120.0
+    # when set, /__mockcanvas__/* requires it (X-Mockcanvas-Control-Token or Authorization: Bearer)
+    control_token: str | None = None

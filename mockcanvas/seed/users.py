@@ -60,8 +60,17 @@ def add_generate(loader: Loader, file: str, path: str, values: dict[str, Any], s
         if problem:
             loader.err(file, f"{path}.{name}", problem)
     count = values.get("count", 0)
-    if len(values.get("tokens", ())) > count:
+    # one load makes at most Settings.max_generate_count people (a typo of a few zeros would
+    # otherwise take the memory of the machine before any error could be reported)
+    cap = loader.settings.max_generate_count
+    total = loader.shared.get("users.generated", 0) + count
+    if total > cap:
+        loader.err(file, f"{path}.count", f"{count} people would make {total} generated in this world, more "
+                                          f"than the maximum of {cap} (Settings.max_generate_count)")
+        count = 0
+    elif len(values.get("tokens", ())) > count:
         loader.err(file, f"{path}.tokens", f"more tokens than people (count is {count})")
+    loader.shared["users.generated"] = loader.shared.get("users.generated", 0) + count
     first = values.get("first_id")
     # Each generated person is an item of its own so ids and keys are checked like any other.
     people = loader.items["users"]

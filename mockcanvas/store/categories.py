@@ -30,10 +30,11 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from .. import errors as E
-from ..coerce import digits_int, optional_int, to_bool
+from ..coerce import optional_int, to_bool
 from . import records as r
 from ..coerce import stringify_ids
 from .base import SortedIndex, UniqueIndex
+from .category_import import CategoryImport
 from .live import simple_events
 from .people import by_sortable_name, normalize_search_term, user_matches
 
@@ -401,91 +402,12 @@ class CategoryOps:
         if cat.protected:
             raise E.ProtectedCategory()
 
-    def import_csv(self, cat: r.GroupCategory, data: bytes, extension: str = "csv") -> dict[str, Any]:
-        """GroupAndMembershipImporter: rows name a user (canvas_user_id, user_id (SIS) or login_id)
-        and a group (canvas_group_id, group_id (SIS) or group_name); unknown users or groups are
-        skipped, unknown group names create groups, deleted groups named by id are restored; each
-        user is moved (their memberships in the category go, then they are added); a user's second
-        row is skipped. Raises ValueError with Canvas's failure messages."""
-        if extension.lower() != "csv":
-            raise ValueError("Only CSV files are supported.")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValueError("Invalid UTF-8") from None
-        try:
-            rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), strict=True))
-        except csv.Error:
-            raise ValueError("Malformed CSV") from None
-        students = {u.id: u for u in self.candidates(cat)}
-        seen: set[int] = set()
-        added = 0
-        for row in rows:
-            # PARSE_ARGS: headers downcased, fields stripped, blank fields nil
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()
-                   if isinstance(v, str) or v is None}
-            # create_groups_and_members: the group first (so a new group_name makes its group
-            # even when the row's user is unknown), then the user
-            group = self._import_group(cat, row)
-            if group is None:
-                continue
-            user = self._import_user(row, students)
-            if user is None or user.id in seen:
-                continue
-            seen.add(user.id)
-            with self.s.bulk("memberships"):  # Group#bulk_add_users_to_group: no callbacks
-                for k in self.s.idx["groups"]["by_category"].keys(cat.id):
-                    m = self.s.memberships.of_pair(k[-1], user.id)
-                    if m is not None and k[-1] != group.id:
-                        self.s.memberships.remove(m)
-                if self.s.memberships.of_pair(group.id, user.id) is None:
-                    now = self.s.now()
-                    self.s.insert("memberships", group_id=group.id, user_id=user.id, workflow_state="accepted",
-                                  created_at=now, updated_at=now)
-                    added += 1
-        return {"memberships_added": added}
+    def import_csv(self, cat: r.GroupCategory, data: bytes, extension: str = "csv"):
+        """The CSV import job (GroupAndMembershipImporter): a generator of steps that
+        ProgressOps drives (mockcanvas.store.category_import). Raises ValueError with Canvas's
+        failure messages."""
+        return CategoryImport(self.s, cat.id, data, extension).steps()
 
-    def _import_user(self, row: dict[str, str], students: dict[int, r.User]) -> r.User | None:
-        """user_from_row: among the context's students, by canvas_user_id, else SIS user_id, else
-        login_id (each tried when the one before found nobody)."""
-        uid = row.get("canvas_user_id", "")
-        if digits_int(uid) in students:
-            return students[int(uid)]
-        for col, index in (("user_id", "by_sis"), ("login_id", "by_login")):
-            if row.get(col):
-                key = row[col].casefold() if index == "by_login" else row[col]
-                found = self.s.idx["users"][index].get(key)
-                if found is not None and found in students:
-                    return students[found]
-        return None
-
-    def _import_group(self, cat: r.GroupCategory, row: dict[str, str]) -> r.Group | None:
-        """group_from_row: the category's group by canvas_group_id, else by SIS group_id (a
-        deleted one is restored), else its active group named group_name, else a new group of
-        that name."""
-        in_category = [g for g in self.s.all("groups") if g.group_category_id == cat.id]
-        g = None
-        gid = row.get("canvas_group_id", "")
-        if digits_int(gid) is not None:
-            g = next((x for x in in_category if x.id == int(gid)), None)
-        if g is None and row.get("group_id"):
-            g = next((x for x in sorted(in_category, key=lambda x: x.id)
-                      if x.sis_group_id == row["group_id"]), None)
-        if g is not None and g.workflow_state == "deleted":
-            self.s._update("groups", g, workflow_state="available", deleted_at=None)
-        name = row.get("group_name")
-        if g is None and name:
-            for k in self.s.idx["groups"]["by_category"].keys(cat.id):
-                x = self.s.get("groups", k[-1])
-                if x.name == name:
-                    return x
-            now = self.s.now()
-            g = self.s.insert("groups", name=name, context_type=cat.context_type, context_id=cat.context_id,
-                              root_account_id=cat.root_account_id, group_category_id=cat.id,
-                              max_membership=cat.group_limit,
-                              storage_quota_mb=self.s.settings.group_default_quota_mb,
-                              created_at=now, updated_at=now)
-        return g
 
 def _time(value: Any) -> datetime | None:
     """ActiveRecord's cast of a time attribute from a parameter: ISO 8601 (``Z`` or an offset;

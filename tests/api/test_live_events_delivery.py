@@ -229,14 +229,17 @@ def test_consumer_receives_exactly_the_recorded_events_in_order(make_consumer, s
     assert consumer.received[-1]["metadata"]["url"] == f"{server.url}/api/v1/groups/{groups[1]}/memberships"
     stats = delivery_stats(server)
     assert stats == {"url": consumer.url, "delivered": len(events), "failed": 0, "pending": 0,
-                     "retries": 0, "last_error": None}
+                     "retries": 0, "last_error": None, "dropped": 0, "timeouts": 0, "accepted": len(events),
+                     "timeout": 5.0, "attempts": 3, "queue_max": 10_000, "failed_max": 10_000}
     assert server.problems == []
 
 
 def test_without_a_url_nothing_is_delivered(canvas_server) -> None:
     assert canvas_server.delivery is None
     assert delivery_stats(canvas_server) == {"url": None, "delivered": 0, "failed": 0, "pending": 0,
-                                             "retries": 0, "last_error": None}
+                                             "retries": 0, "last_error": None, "dropped": 0, "timeouts": 0,
+                                             "accepted": 0, "timeout": 5.0, "attempts": 3,
+                                             "queue_max": 10_000, "failed_max": 10_000}
 
 
 def test_failed_attempts_are_retried(make_consumer, start_server) -> None:
