@@ -7,6 +7,12 @@ Errors raised by the store become Canvas's bodies here and nowhere else. Unknown
 routes and unexpected exceptions are answered as Canvas would (404 / 500 bodies) and remembered in
 ``app[PROBLEMS]`` so that the pytest plugin can fail the test that caused them.
 
+Each non-GET API request runs in one transaction (``Store.atomic``), as Rails runs an action's
+writes: whatever raises (a CanvasError, a bug), its writes are undone and its live events dropped,
+in O(its writes). Parameters Rails would refuse before the controller (text that is not UTF-8, a
+malformed multipart body, keys too deep, too many fields) are refused in ``api/_params.py``, and a
+flat body parameter documented as a scalar drops an array or hash given for it (strong parameters).
+
 Canvas's HTTP around the handlers (docs/canvas-http.md): every ``/api/v1`` route also answers with
 a ``.json`` suffix, as lib/api_route_set.rb draws it (:func:`add_canvas_routes`); every answer but
 the control plane's carries the headers Canvas puts on every answer (:func:`_canvas_headers`); and
@@ -32,11 +38,13 @@ from multidict import istr
 
 from . import errors as E
 from .api import ROUTE_TABLES
-from .api._params import read_params
+from .api._params import PARAMS_LIMIT, check_path, drop_non_scalars, read_params, scalar_paths
 from .api.root import PAGES
 from .auth import allows_anonymous, authenticate_token, token_of
 from .events import SOURCE, RequestSource
 from .keys import DELIVERY, PARAMS, PROBLEMS, REAL_USER, REQUEST_ID, SETTINGS, STORE, USER
+from .journal import ProblemLog
+from .limits import body_deadline, handler_args
 from .responses import render
 from .settings import Settings
 from .store import Store
@@ -132,6 +140,9 @@ class RouteMeta:
     context_param: str | None = None
     context_type: str = ""
     after_actions: bool = True  # whether set_response_headers ran (the CSP header)
+    # the parameters the route documents as scalars (strong parameters: an array or hash there is
+    # dropped, api._params.drop_non_scalars)
+    scalars: tuple[tuple[str, ...], ...] = ()
 
 
 def _controller_action(doc_action: str) -> str:
@@ -146,14 +157,18 @@ def _controller_action(doc_action: str) -> str:
 @functools.lru_cache(maxsize=4096)  # the same for every app: apps are built per test loop
 def _route_meta(method: str, template: str, handler: Callable) -> RouteMeta:
     """The RouteMeta of a route, from the ``ROUTE_DOCS`` of its handler's module (the area's)."""
-    docs = getattr(sys.modules.get(getattr(handler, "__module__", ""), None), "ROUTE_DOCS", None) or {}
+    module = sys.modules.get(getattr(handler, "__module__", ""), None)
+    docs = getattr(module, "ROUTE_DOCS", None) or {}
     doc = docs.get(("GET" if method == "HEAD" else method, template))
     meta = _controller_action(getattr(doc, "action", "") or "")
+    # strong parameters, for an area whose controller permits its flat parameters (api/_params.py)
+    strong = doc is not None and getattr(module, "STRONG_PARAMETERS", False)
+    scalars = scalar_paths(doc.body) if strong else ()
     params = set(re.findall(r"\{(\w+)", template))
     for param, kind in _CONTEXT_TYPES:
         if param in params:
-            return RouteMeta(meta, param, kind)
-    return RouteMeta(meta)
+            return RouteMeta(meta, param, kind, scalars=scalars)
+    return RouteMeta(meta, scalars=scalars)
 
 
 class CanvasHeaders:
@@ -276,10 +291,15 @@ async def canvas_middleware(request: web.Request, handler: Handler) -> web.Strea
                 match_info = request.match_info
                 if match_info.http_exception is not None:
                     raise match_info.http_exception
+                check_path(request.rel_url.raw_path)  # a %-escape of invalid UTF-8 in an id: 400
                 if request.method in ("GET", "HEAD") and not request.query_string:
                     params: dict = {}  # what read_params gives for a GET without a query string
                 else:
                     params = await read_params(request)
+                    if params:
+                        route_meta = request.app[CANVAS].routes.get(match_info.route)
+                        if route_meta is not None and route_meta.scalars:
+                            drop_non_scalars(params, route_meta.scalars)
                 request[PARAMS] = params
                 if params:
                     access_token = params.get("access_token")
@@ -316,7 +336,14 @@ async def canvas_middleware(request: web.Request, handler: Handler) -> web.Strea
                 # context manager (about 1 us per request)
                 source_token = SOURCE.set(source)
                 try:
-                    resp = await handler(request)
+                    if request.method == "GET" or request.method == "HEAD":
+                        resp = await handler(request)
+                    else:
+                        # a request that fails, whatever raises (a CanvasError, a bug), changes
+                        # nothing and records no live event: its writes are undone, its events
+                        # dropped (Store.atomic, O(its writes)); they are published when it succeeds
+                        with store.atomic():
+                            resp = await handler(request)
                 finally:
                     SOURCE.reset(source_token)
             else:
@@ -411,14 +438,23 @@ def _event_source(request: web.Request, user, token: str | None) -> RequestSourc
         url=str(request.url),
         hostname=request.url.host or "",
         request_id=request[REQUEST_ID],
-        user_agent=request.headers.get("User-Agent"),
-        referrer=request.headers.get("Referer"),
+        user_agent=_header_text(request.headers.get("User-Agent")),
+        referrer=_header_text(request.headers.get("Referer")),
         client_ip=request.remote,
         session_id=session_id(token),
         user_id=user.id if user is not None else None,
         real_user_id=request[REAL_USER].id if request.get(REAL_USER) is not None else None,
         context=context,
     )
+
+
+def _header_text(value: str | None) -> str | None:
+    """A header as text an event can carry: aiohttp decodes header bytes that are not UTF-8 with
+    ``surrogateescape``, and those surrogates would break every later read of the event (JSON
+    encodes them, UTF-8 does not); they become U+FFFD, as a Rails scrub would."""
+    if value is None or value.isascii():
+        return value
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 # -- routes: every API route twice, as Canvas's ApiRouteSet draws it -------------------------------
@@ -461,11 +497,15 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
             settings = replace(settings, shard_id=store.world_shard_id)
         store.settings = settings  # one source of truth for the store's rules and the app's
     settings = store.settings
-    app = web.Application(middlewares=[canvas_middleware],
-                          client_max_size=settings.max_upload_bytes + 1024 * 1024)
+    # slow clients (mockcanvas.limits): header and body read timeouts
+    middlewares = [body_deadline(settings.body_timeout), canvas_middleware] if settings.body_timeout > 0 \
+        else [canvas_middleware]
+    app = web.Application(middlewares=middlewares, handler_args=handler_args(settings),
+                          client_max_size=settings.max_upload_bytes + 1024 * 1024,
+                          client_max_fields=PARAMS_LIMIT)  # rack's params_limit (api/_params.py)
     app[STORE] = store
     app[SETTINGS] = settings
-    app[PROBLEMS] = []
+    app[PROBLEMS] = ProblemLog(settings.max_problems)  # bounded: the first N, the rest counted
     app[DELIVERY] = None
     if settings.live_events_url:
         app.cleanup_ctx.append(_live_event_delivery)
@@ -478,7 +518,7 @@ async def _live_event_delivery(app: web.Application):
     """While the app runs, POST each live event to ``Settings.live_events_url`` (own thread)."""
     from .delivery import Delivery
 
-    delivery = Delivery(app[SETTINGS].live_events_url).start()
+    delivery = Delivery.from_settings(app[SETTINGS]).start()
     delivery.attach(app[STORE].live_events)
     app[DELIVERY] = delivery
     try:

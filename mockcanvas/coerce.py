@@ -3,6 +3,13 @@
 
 Pure and free of HTTP, so that the store, the views and the handlers share one copy of each cast
 (``mockcanvas.api._params`` re-exports :func:`as_list` for the handlers' parameter parsing).
+
+Numbers from a request are parsed here and nowhere else, with a bound (:func:`bounded_digits`):
+Python refuses ``int()`` of more than 4,300 digits (and spends quadratic time below that), while
+Ruby's ``to_i`` makes a Bignum of any length. A digit string of more than :data:`MAX_DIGITS`
+significant digits counts as :data:`HUGE`, a number beyond every id, count and limit: an id that
+large is not found, a ``per_page`` is clamped, a count or limit is "very large" as in Canvas (where
+the database column then refuses it). ``json.loads`` gets the same cast (:func:`json_int`).
 """
 
 from __future__ import annotations
@@ -15,11 +22,33 @@ _FALSE = {"no", "n", "false", "f", "off", "0"}
 # Ruby's \d and \s are ASCII: "²" or an Arabic-Indic digit is not a digit to Canvas
 _LEADING_INT = re.compile(r"\s*([+-]?\d+)", re.ASCII)
 DIGITS = re.compile(r"\A[0-9]+\Z")
+# the longest digit string parsed as is; a longer one (leading zeros aside) counts as HUGE. 32 digits
+# hold every 8-byte id and global id (shard * 10**13 + local) with room to spare.
+MAX_DIGITS = 32
+HUGE = 10**MAX_DIGITS
+
+
+def bounded_digits(digits: str) -> int:
+    """ASCII digits (already matched, an optional sign first) as an int; more than
+    :data:`MAX_DIGITS` significant digits give ``HUGE`` (``-HUGE`` with a minus)."""
+    if len(digits) <= MAX_DIGITS:
+        return int(digits)
+    sign = -1 if digits[0] == "-" else 1
+    significant = digits.lstrip("+-").lstrip("0")
+    if len(significant) > MAX_DIGITS:
+        return sign * HUGE
+    return sign * int(significant or "0")
+
+
+def json_int(text: str) -> int:
+    """``json.loads``'s ``parse_int``: a JSON integer through the same bound."""
+    return bounded_digits(text)
 
 
 def digits_int(value: Any) -> int | None:
-    """A string of ASCII digits as an int (an id in a parameter, a CSV cell), else None."""
-    return int(value) if isinstance(value, str) and DIGITS.match(value) else None
+    """A string of ASCII digits as an int (an id in a parameter, a CSV cell), else None; beyond
+    :data:`MAX_DIGITS` digits, ``HUGE`` (no row has that id)."""
+    return bounded_digits(value) if isinstance(value, str) and DIGITS.match(value) else None
 
 
 def to_bool(value: Any, default: bool | None = None) -> bool | None:
@@ -42,11 +71,11 @@ def ruby_to_i(value: Any) -> int:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        return value
+        return value if -HUGE <= value <= HUGE else (HUGE if value > 0 else -HUGE)
     if isinstance(value, float):
-        return int(value)
+        return max(-HUGE, min(int(value), HUGE))
     m = _LEADING_INT.match(str(value)) if value is not None else None
-    return int(m.group(1)) if m else 0
+    return bounded_digits(m.group(1)) if m else 0
 
 
 def ruby_to_s(value: Any) -> str:

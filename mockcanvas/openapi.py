@@ -320,8 +320,9 @@ def _error_kinds(doc: RouteDoc, method: str, api: bool, known: Mapping[str, Any]
     kinds = list(doc.errors)
     if api:
         kinds.insert(0, "auth")
-        if method != "GET":  # every body of a write is parsed before the handler runs
-            kinds.append("bad_json")
+        # every body and query string is parsed before the handler runs (api/_params.py: a body
+        # that does not parse, text that is not UTF-8, a malformed multipart body)
+        kinds.append("bad_json")
     if doc.paginated:
         kinds.append("page")
     for k in kinds:

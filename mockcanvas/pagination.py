@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from .coerce import DIGITS as _DIGITS
-from .coerce import ruby_to_i, ruby_to_s
+from .coerce import HUGE, bounded_digits, ruby_to_i, ruby_to_s
 from .errors import InvalidPage
 
 DROPPED = frozenset({"page", "per_page", "access_token", "api_key"})
@@ -165,13 +165,16 @@ def paginate_no_total(
 
 
 def _page_number(page: Any) -> int:
-    """The ``page`` of a page-number list: blank is 1; anything but a whole number >= 1 is a 404."""
+    """The ``page`` of a page-number list: blank is 1; anything but a whole number >= 1 is a 404,
+    and so is a number of more digits than ``coerce.MAX_DIGITS`` (no such page; Canvas's database
+    could not take the offset either)."""
     if page is None or page == "":
         return 1
     text = str(page).strip()
-    if not _DIGITS.match(text) or int(text) < 1:
+    n = bounded_digits(text) if _DIGITS.match(text) else 0
+    if n < 1 or n >= HUGE:
         raise InvalidPage()
-    return int(text)
+    return n
 
 
 def _page_url(base_url: str, query: dict[str, Any], n: int) -> Callable[[Any], str]:
@@ -199,7 +202,7 @@ def decode_bookmark(token: str) -> list[Any] | None:
     data = token[len("bookmark:"):]
     try:
         value = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # RecursionError: nesting too deep
         return None
     return value if isinstance(value, list) else None
 
@@ -266,7 +269,7 @@ def paginate_seek(
     mark: list[Any] | None = None
     if token != "first":
         if _DIGITS.match(token):
-            if int(token) > 1:
+            if bounded_digits(token) > 1:
                 raise InvalidPage()
             token = "first"
         else:

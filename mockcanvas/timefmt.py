@@ -17,7 +17,9 @@ def as_utc(dt: datetime | None) -> datetime | None:
 
 
 def iso_utc(dt: datetime | None) -> str | None:
-    """``2024-05-01T15:00:00Z`` (None stays None)."""
+    """``2024-05-01T15:00:00Z`` (None stays None); a year before 1000 has its four digits
+    (``0256-...``, as Ruby's ``iso8601``; C's ``%Y`` would write ``256``)."""
     if dt is None:
         return None
-    return as_utc(dt).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    d = as_utc(dt).astimezone(timezone.utc)
+    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}Z"

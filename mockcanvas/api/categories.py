@@ -5,6 +5,8 @@ Implemented: list for a course or account, show, create, update, delete, list gr
 ``text/csv`` body; answers a Progress tagged ``course_group_import``), assign_unassigned_members
 (``sync=true`` answers the new members, otherwise a Progress tagged ``assign_unassigned_members``).
 ``includes[]`` (plural, as Canvas): progress_url, groups_count, unassigned_users_count, groups.
+List users' ``include[]=group_submissions`` (course sets): each user's ``submitted`` submission ids
+of the set's assignments, ``null`` for a user with none (``store/submissions.py``).
 
 Limitations: ``create_group_member_count``, ``clone_with_name`` and the ``collaboration_state`` filter
 are not built. A SIS id without manage_sis is refused before anything is saved (Canvas saves the
@@ -17,6 +19,7 @@ import asyncio
 
 from aiohttp import web
 
+from ..disposition import content_disposition
 from ..errors import BadRequest
 from ..openapi_docs import BOOLISH, SEARCH_TERM, USER_INCLUDE, P, RouteDoc, array_of
 from ..openapi_schemas import BOOL, ID, INT, STR, TIME, Schema, arr, enum, nullable, obj, ref, with_context
@@ -109,8 +112,9 @@ async def users(request: web.Request) -> web.Response:
 
     def one(u):
         data = user_json(vc, u, rights=rights, include=inc)
-        if "group_submissions" in inc and cat.context_type == "Course":
-            data["group_submissions"] = []
+        if "group_submissions" in inc and cat.context_type == "Course":  # submissions area: ids, or null
+            found = store.submissions.group_submission_ids(cat.id, cat.context_id, (u.id,))
+            data["group_submissions"] = found.get(u.id)
         return data
 
     return paged(request, found, one)
@@ -120,9 +124,9 @@ async def users(request: web.Request) -> web.Response:
 async def export(request: web.Request) -> web.Response:
     cat = _category(request)
     text = store_of(request).categories.export_csv(current_user(request), cat)
-    filename = cat.name.replace('"', "")
+    # send_data's header (mockcanvas.disposition): a quote, CR, LF or NUL in the name is escaped
     return web.Response(text=text, content_type="text/csv", charset="utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+                        headers={"Content-Disposition": content_disposition(f"{cat.name}.csv")})
 
 
 @routes.post("/api/v1/group_categories/{group_category_id}/import")
@@ -185,6 +189,9 @@ async def assign_unassigned_members(request: web.Request) -> web.Response:
 
 
 # -- the OpenAPI document: this area's routes and bodies (mockcanvas.openapi_docs) -------------
+# the controller permits its flat body parameters: an array or hash given for a scalar one is
+# dropped (api/_params.py, strong parameters)
+STRONG_PARAMETERS = True
 TAGS = {"Group Categories": "GroupCategoriesController"}
 _TAG = "Group Categories"
 CATEGORY_INCLUDES = P("includes[]", arr(enum("progress_url", "groups_count", "unassigned_users_count", "groups")),

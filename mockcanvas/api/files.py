@@ -19,6 +19,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from ..auth import anonymous
+from ..disposition import content_disposition
 from ..errors import BadRequest, CanvasError, NotFound
 from ..openapi_docs import NO_BODY, P, RouteDoc
 from ..openapi_schemas import BOOL, ID, INT, NULL, STR, TIME, URL, Schema, const, enum, nullable, obj
@@ -95,7 +96,7 @@ async def download(request: web.Request) -> web.Response:
     if att.file_state != "available" or request.rel_url.query.get("verifier") != att.uuid or att.data is None:
         raise NotFound()
     return web.Response(body=att.data, content_type=att.content_type,
-                        headers={"Content-Disposition": f'attachment; filename="{att.display_name}"'})
+                        headers={"Content-Disposition": content_disposition(att.display_name)})
 
 
 # -- the OpenAPI document: this area's routes and bodies (mockcanvas.openapi_docs) -------------

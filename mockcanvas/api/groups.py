@@ -257,6 +257,9 @@ async def permissions(request: web.Request) -> web.Response:
 
 
 # -- the OpenAPI document: this area's routes and bodies (mockcanvas.openapi_docs) -------------
+# the controller permits its flat body parameters: an array or hash given for a scalar one is
+# dropped (api/_params.py, strong parameters)
+STRONG_PARAMETERS = True
 TAGS = {"Groups": "GroupsController"}
 _TAG = "Groups"
 GROUP_INCLUDE = P("include[]", arr(enum(*GROUP_INCLUDES)),

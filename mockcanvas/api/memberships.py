@@ -110,6 +110,9 @@ async def bulk_destroy(request: web.Request) -> web.Response:
 
 
 # -- the OpenAPI document: this area's routes and bodies (mockcanvas.openapi_docs) -------------
+# the controller permits its flat body parameters: an array or hash given for a scalar one is
+# dropped (api/_params.py, strong parameters)
+STRONG_PARAMETERS = True
 TAGS = {"Group Memberships": "GroupMembershipsController"}
 _TAG = "Group Memberships"
 PATH_PARAMS: dict[str, Schema] = {"membership_id": id_or(words=("self",))}

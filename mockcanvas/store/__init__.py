@@ -16,13 +16,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..clock import Clock, SystemClock
+from ..coerce import bounded_digits
 from ..errors import NotFound
-from ..events import LiveEvents
+from ..events import SOURCE, LiveEvents
 from ..journal import RequestJournal
 from ..settings import Settings
 from . import live, registry
 from . import records as r
-from .base import Tables
+from .base import Tables, Txn
 from .people import PeopleOps
 from .policy import Policy
 
@@ -52,7 +53,6 @@ class Store(Tables):
         self.recording = True  # False while a world loads: loading records nothing
         self.world_shard_id = 0  # ``shard_id:`` of the world files, used when settings give none
         self._muted: frozenset[str] = frozenset()
-        self._pending_events: list[tuple[str, dict[str, Any]]] = []
 
     def now(self):
         return self.clock.now()
@@ -64,7 +64,6 @@ class Store(Tables):
     def _after_rollback(self) -> None:
         self.rng = random.Random(self.seed)
         self.progress.reset()
-        self._pending_events.clear()
         self.live_events.clear()
         self.requests.clear()
 
@@ -73,25 +72,19 @@ class Store(Tables):
         events = _LIVE_EVENTS.get(table)
         if events is None or not self.recording or table in self._muted:
             return
-        for event in events(self, rec, changed):
-            if self._undo is not None:
-                self._pending_events.append(event)  # inside atomic(): published when it commits
+        txn = self._txn()
+        for name, body in events(self, rec, changed):
+            if txn is not None:  # inside atomic(): published when it commits, with its own source
+                txn.events.append((name, body, SOURCE.get()))
             else:
-                self._publish(*event)
+                self._publish(name, body)
 
-    def _publish(self, name: str, body: dict[str, Any]) -> None:
-        self.live_events.record(live.metadata(self, name), body)
+    def _publish(self, name: str, body: dict[str, Any], source: Any = live.CURRENT) -> None:
+        self.live_events.record(live.metadata(self, name, source), body)
 
-    def _atomic_enter(self) -> int:
-        return len(self._pending_events)
-
-    def _atomic_abort(self, mark: int) -> None:
-        del self._pending_events[mark:]
-
-    def _atomic_commit(self) -> None:
-        pending, self._pending_events = self._pending_events, []
-        for event in pending:
-            self._publish(*event)
+    def _atomic_commit(self, txn: Txn) -> None:
+        for name, body, source in txn.events:
+            self._publish(name, body, source)
 
     @contextmanager
     def bulk(self, *tables: str) -> Iterator[None]:
@@ -142,10 +135,10 @@ class Store(Tables):
         """An integer path id (local, global or ``shard~local``) as a local id, else None."""
         ref = ref.strip()
         if _INT.match(ref):
-            return self.local_id(int(ref))
+            return self.local_id(bounded_digits(ref))  # a huge id: HUGE, which no row has
         m = _SHORT_GLOBAL.match(ref)
         if m:
-            return int(m.group(2)) if int(m.group(1)) == self.settings.shard_id else None
+            return bounded_digits(m.group(2)) if bounded_digits(m.group(1)) == self.settings.shard_id else None
         return None
 
     @staticmethod

@@ -45,7 +45,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .. import errors as E
-from ..coerce import digits_int, ruby_to_i, ruby_to_s, stringify_ids, to_bool
+from ..coerce import bounded_digits, digits_int, ruby_to_i, ruby_to_s, stringify_ids, to_bool
 from ..events import RequestSource, current_source
 from ..time_zones import zone_name
 from . import records as r
@@ -416,9 +416,10 @@ class AccountOps:
                     if not _INTEGER.match(text):
                         errs.add(key, MSG_INTEGER)
                         continue
-                    if int(text) < 0:
+                    number = bounded_digits(text)  # a huge quota: too large, not a 500
+                    if number < 0:
                         errs.add(key, MSG_POSITIVE)
-                    if int(text) >= QUOTA_LIMIT:
+                    if number >= QUOTA_LIMIT:
                         errs.add(key, MSG_TOO_LARGE)
                     changes[key] = self._quota_value(a, parent, key, text)
             else:

@@ -6,14 +6,21 @@ last snapshot (and :meth:`Tables._update` how a row was before its first change)
 copies nothing and :meth:`Tables.rollback` costs O(rows changed), not O(world): that is what keeps
 the per-test reset in the fixture at well under a millisecond for a small world and still cheap for
 a large one (moto's reset-in-place and respx's snapshot/rollback, done incrementally).
+
+:meth:`Tables.atomic` is the transaction of one request or job (Rails wraps each in one): it keeps
+how to undo each write it makes, so a block that raises is undone in O(its writes). The open
+transaction is held in a context variable per store, not in an attribute: two requests served by
+one event loop (each its own task and context) never share one, even if a handler awaits inside it.
+A transaction is closed when its block ends, so a callback scheduled from inside it (``call_soon``
+copies the context) does not write into it afterwards.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from bisect import bisect_left, insort
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
 from typing import Any
@@ -149,6 +156,52 @@ class WriteMemo:
         return self._cache.get(key) if self._version == self._tables.version else None
 
 
+class Txn:
+    """An open :meth:`Tables.atomic` block: how to undo each write (``undo``), the live events held
+    until the outermost block commits (``events``), and whether it is still open."""
+
+    __slots__ = ("undo", "events", "open")
+
+    def __init__(self) -> None:
+        self.undo: list[tuple] = []
+        self.events: list[tuple] = []
+        self.open = True
+
+
+class _Atomic:
+    """The context manager :meth:`Tables.atomic` returns (a class: cheaper per request than a
+    generator-based one)."""
+
+    __slots__ = ("tables", "txn", "outer", "token")
+
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    def __enter__(self) -> Txn:
+        t = self.tables
+        t.lock.acquire()
+        outer = t._txn_var.get()
+        self.outer = outer if outer is not None and outer.open else None
+        self.txn = Txn()
+        self.token = t._txn_var.set(self.txn)
+        return self.txn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        t, txn, outer = self.tables, self.txn, self.outer
+        try:
+            txn.open = False
+            t._txn_var.reset(self.token)
+            if exc_type is not None:
+                t._abort(txn)
+            elif outer is not None:  # a nested block: the outer one commits or undoes it all
+                outer.undo.extend(txn.undo)
+                outer.events.extend(txn.events)
+            else:
+                t._commit(txn)
+        finally:
+            t.lock.release()
+
+
 @dataclass(slots=True)
 class _Snapshot:
     # (table, id) -> the row as it was when the snapshot was taken, for the rows changed since
@@ -172,8 +225,21 @@ class Tables:
         self._dirty: set[tuple[str, int]] = set()
         self._tokens_dirty = False
         self._snapshot: _Snapshot | None = None
-        self._undo: list[tuple] | None = None  # set inside atomic(): how to undo each write
+        # the open atomic() block of the running context (request, job or thread), if any
+        self._txn_var: contextvars.ContextVar[Txn | None] = contextvars.ContextVar(
+            f"mockcanvas_txn_{id(self)}", default=None)
         self.version = 0  # bumped by every write: caches derived from rows key on it
+
+    def _txn(self) -> Txn | None:
+        """The open transaction of the running context, if any."""
+        txn = self._txn_var.get()
+        return txn if txn is not None and txn.open else None
+
+    @property
+    def _undo(self) -> list[tuple] | None:
+        """The undo log of the open transaction (None outside :meth:`atomic`)."""
+        txn = self._txn()
+        return txn.undo if txn is not None else None
 
     # -- ids -------------------------------------------------------------------------------
     def next_id(self, table: str) -> int:
@@ -202,9 +268,11 @@ class Tables:
         rows[rec.id] = rec
         self.version += 1
         self._index(table, rec)
-        self._dirty.add((table, rec.id))
-        if self._undo is not None:
-            self._undo.append(("insert", table, rec))
+        key = (table, rec.id)
+        txn = self._txn()
+        if txn is not None:
+            txn.undo.append(("insert", table, rec, key not in self._dirty))
+        self._dirty.add(key)
         self._on_write(table, rec, None)
         return rec
 
@@ -223,6 +291,7 @@ class Tables:
         others = [ix for ix in specs if not isinstance(ix, (SortedIndex, UniqueIndex))]
         undo = self._undo
         dirty = self._dirty if self._snapshot is not None else None  # None: nothing to roll back to
+        was_dirty = self._dirty
         top = self._next_ids[table] - 1
         n = 0
         for rec in recs:
@@ -251,7 +320,7 @@ class Tables:
             for ix in others:
                 ix.add(rec)
             if undo is not None:
-                undo.append(("insert", table, rec))
+                undo.append(("insert", table, rec, (table, rid) not in was_dirty))
             if dirty is not None:
                 dirty.add((table, rid))
             n += 1
@@ -264,20 +333,23 @@ class Tables:
         changed = {k: (getattr(rec, k), v) for k, v in changes.items() if getattr(rec, k) != v}
         if not changed:
             return changed
-        if self._snapshot is not None and (table, rec.id) not in self._dirty:
+        key = (table, rec.id)
+        first = key not in self._dirty
+        if self._snapshot is not None and first:
             # the row's first change since the snapshot: keep the row as it was for rollback()
             # (the table's row: unchanged, it is the snapshot's, whatever ``rec`` is)
             live = self.rows[table].get(rec.id)
             if live is not None:
-                self._snapshot.saved[(table, rec.id)] = copy(live)
-        if self._undo is not None:
-            self._undo.append(("update", table, rec, {k: old for k, (old, _) in changed.items()}))
+                self._snapshot.saved[key] = copy(live)
+        txn = self._txn()
+        if txn is not None:
+            txn.undo.append(("update", table, rec, {k: old for k, (old, _) in changed.items()}, first))
         self.version += 1
         self._unindex(table, rec)
         for k, (_, v) in changed.items():
             setattr(rec, k, v)
         self._index(table, rec)
-        self._dirty.add((table, rec.id))
+        self._dirty.add(key)
         self._on_write(table, rec, changed)
         return changed
 
@@ -289,48 +361,44 @@ class Tables:
         self.tokens[tok.token] = tok
         self._tokens_dirty = True
 
-    @contextmanager
-    def atomic(self) -> Iterator[None]:
-        """All or nothing: if the block raises, every row it inserted or changed is put back.
+    def atomic(self) -> _Atomic:
+        """All or nothing: if the block raises, every row it inserted or changed is put back (and
+        the ids it took are given back when nothing took one since), in O(rows it wrote), and the
+        live events it recorded are dropped; they are published when the outermost block commits.
 
-        Used for background jobs (assignment, CSV import), which must leave the store consistent
-        when they fail halfway."""
-        with self.lock:
-            outer = self._undo
-            self._undo = []
-            mark = self._atomic_enter()
-            try:
-                yield
-            except BaseException:
-                self.version += 1
-                self._atomic_abort(mark)
-                for entry in reversed(self._undo):
-                    if entry[0] == "insert":
-                        _, table, rec = entry
-                        self._unindex(table, rec)
-                        self.rows[table].pop(rec.id, None)
-                    else:
-                        _, table, rec, old = entry
-                        self._unindex(table, rec)
-                        for k, v in old.items():
-                            setattr(rec, k, v)
-                        self._index(table, rec)
-                raise
-            finally:
-                done, self._undo = self._undo, outer
-                if outer is not None:
-                    outer.extend(done)
-            if outer is None:
-                self._atomic_commit()
+        Every non-GET API request runs in one (``app.canvas_middleware``), and so does every
+        background job (assignment, CSV import): a failure, whatever raises, changes nothing."""
+        return _Atomic(self)
 
-    def _atomic_enter(self) -> int:
-        """Hooks of :meth:`atomic` for state kept beside the tables (events held until commit)."""
-        return 0
+    def _abort(self, txn: Txn) -> None:
+        if txn.undo:
+            self.version += 1
+        dirty, snap, next_ids = self._dirty, self._snapshot, self._next_ids
+        for entry in reversed(txn.undo):
+            table, rec = entry[1], entry[2]
+            if entry[0] == "insert":
+                self._unindex(table, rec)
+                self.rows[table].pop(rec.id, None)
+                if next_ids[table] == rec.id + 1:  # nobody took an id since: give it back
+                    next_ids[table] = rec.id
+            else:
+                self._unindex(table, rec)
+                for k, v in entry[3].items():
+                    setattr(rec, k, v)
+                self._index(table, rec)
+            if entry[-1]:  # the row was first changed here: unchanged again since the snapshot
+                dirty.discard((table, rec.id))
+                if snap is not None:
+                    snap.saved.pop((table, rec.id), None)
+        self._atomic_abort(txn)
 
-    def _atomic_abort(self, mark: int) -> None:
-        pass
+    def _commit(self, txn: Txn) -> None:
+        self._atomic_commit(txn)
 
-    def _atomic_commit(self) -> None:
+    def _atomic_abort(self, txn: Txn) -> None:
+        """Hooks of :meth:`atomic` for state kept beside the tables (the live events it holds)."""
+
+    def _atomic_commit(self, txn: Txn) -> None:
         pass
 
     # -- snapshot / rollback ---------------------------------------------------------------

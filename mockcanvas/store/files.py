@@ -250,7 +250,10 @@ class FileOps:
             raise E.BadRequest({"message": "file size exceeds quota limits"})
         with self.s.atomic():
             for old in self._live_named(group, att.folder_id, att.display_name):
-                self.s._update("attachments", old, file_state="deleted", workflow_state="deleted")
+                # the replaced file's bytes are let go (nothing serves a deleted file), so the
+                # group's quota bounds the memory its files take; a rollback restores a seeded
+                # file's bytes from the snapshot's copy of its row
+                self.s._update("attachments", old, file_state="deleted", workflow_state="deleted", data=None)
             self.s._update("attachments", att, file_state="available", workflow_state="processed",
                            updated_at=self.s.now())
 

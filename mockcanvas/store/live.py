@@ -69,8 +69,16 @@ def event_time(store: Store) -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
-def metadata(store: Store, name: str) -> dict[str, Any]:
-    source = current_source()
+CURRENT = object()  # metadata()'s default source: the one of the running context
+
+
+def metadata(store: Store, name: str, source: Any = CURRENT) -> dict[str, Any]:
+    """The envelope of an event; ``source`` is the one captured when an event held by an atomic
+    block was recorded (a callable, a read request's, is asked now), else the running context's."""
+    if source is CURRENT:
+        source = current_source()
+    elif callable(source):
+        source = source()
     if isinstance(source, RequestSource):
         if source.cache is None:
             source.cache = request_metadata(store, source)

@@ -83,7 +83,7 @@ def _iso_local(dt: datetime, time_zone: str | None) -> str:
         dt = dt.replace(tzinfo=timezone.utc)
     local = dt.astimezone(_zone(time_zone or "Etc/UTC")).replace(microsecond=0)
     if local.utcoffset() == timedelta(0):
-        return local.strftime("%Y-%m-%dT%H:%M:%SZ")  # ActiveSupport writes UTC as Z
+        return iso_utc(local)  # ActiveSupport writes UTC as Z (and a year as four digits)
     return local.isoformat()
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..coerce import bounded_digits
 from ..store.records import Attachment
 from .common import ViewContext, iso
 
@@ -118,7 +119,7 @@ def rewrite_file_links(html: str, base_url: str, find: Callable[[str], Attachmen
         if kind not in (None, "groups"):
             return m.group(0)
         att = find(file_id)
-        if att is None or (kind == "groups" and int(_context_id) != att.context_id):
+        if att is None or (kind == "groups" and bounded_digits(_context_id) != att.context_id):
             return m.group(0)
         action = "preview" if (rest or "").startswith("/preview") else "download"
         new = f"{base_url}/groups/{att.context_id}/files/{att.id}/{action}?verifier={att.uuid}"

@@ -948,7 +948,8 @@ def test_export_category(api, store):
     r = api.get("/api/v1/group_categories/1/export")
     assert r.status == 200
     assert r.headers["Content-Type"].split(";")[0] == "text/csv"
-    assert r.headers["Content-Disposition"] == 'attachment; filename="Project Groups.csv"'
+    assert r.headers["Content-Disposition"] == \
+        "attachment; filename=\"Project Groups.csv\"; filename*=UTF-8''Project%20Groups.csv"  # Rails' format
     lines = r.text.splitlines()
     assert lines[0] == EXPORT_HEADER
     assert lines[1:] == export_rows(store, sis=True)
@@ -968,7 +969,7 @@ def test_export_category_without_memberships(api, store):
     assert r.status == 200
     r = api.get(f"/api/v1/group_categories/{r.json()['id']}/export")
     assert r.status == 200
-    assert r.headers["Content-Disposition"] == 'attachment; filename="Empty Sets.csv"'
+    assert r.headers["Content-Disposition"] == "attachment; filename=\"Empty Sets.csv\"; filename*=UTF-8''Empty%20Sets.csv"
     lines = r.text.splitlines()
     assert lines[0] == "name,canvas_user_id,user_id,login_id,sections,group_name"
     assert len(lines) == 15

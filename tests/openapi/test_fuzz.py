@@ -17,6 +17,14 @@ Knobs (environment):
 * ``MOCKCANVAS_FUZZ_SEED`` the Hypothesis seed (default 0: the same inputs every run);
 * ``MOCKCANVAS_FUZZ_VERBOSE=1`` prints the statuses seen per operation (with ``-s``).
 
+The teacher pass also sends some generated cases (one in eight of a read, every one of a write) a
+second time with one of its values replaced by a hostile one (:data:`HOSTILE`, reported as
+``[hostile]``; no extra generation, so little extra time): a number of thousands of digits (past
+Python's 4,300-digit ``int()`` limit) in a path id, a query parameter or a body field; odd Unicode
+(bidi overrides, NUL, CR/LF, zero-width, combining marks, non-ASCII digits, noncharacters); and in
+JSON bodies lone surrogates (``"\\ud800"``), which only JSON can carry (a URL or form would have to
+encode them first). The strategies that found issue 13's items 1 and 3; the same checks apply.
+
 Ids in paths, queries and bodies (``x-canvas-id`` in the document) are narrowed to the world's range
 (``MAXIMA``, plus the world's real SIS ids) so that requests reach real objects; ``as_user_id`` is
 generated in the admin pass only (anyone else gets 401 for it). The control-plane routes
@@ -37,6 +45,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from invariants import check_invariants
 from schemathesis import GenerationMode
@@ -61,6 +70,55 @@ SKIPPED = {("POST", "/__mockcanvas__/reset"), ("PUT", "/__mockcanvas__/progress_
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 PASSES = [("teacher-token", EXAMPLES), ("admin-token", max(2, EXAMPLES // 3)),
           ("student-token", max(2, EXAMPLES // 3))]
+# in the teacher pass, one case in HOSTILE_EVERY is sent again with a hostile value; one in
+# HOSTILE_EVERY_WRITE of a write's (what a write stores is where a bad value does harm)
+HOSTILE_EVERY, HOSTILE_EVERY_WRITE = 8, 1
+
+# -- hostile values (issue 13): huge numbers, odd Unicode, lone surrogates --------------------------
+HUGE_NUMBERS = st.integers(4301, 6000).map(lambda n: "9" * n) | st.integers(4301, 6000).map(lambda n: "-" + "1" * n) \
+    | st.integers(4301, 5000).map(lambda n: "0" * n + "7")
+ODD_TEXT = st.sampled_from([
+    "\u202eevil\u202c", "a\x00b", "a\r\nSet-Cookie: x=1", "\u200b", "e\u0301\u0301", "\U0001F600",
+    "\ufeffbom", "\uffff", "\ufdd0", "\ufb01", "\u00b2", "\u0663", "\uff13", " ", "%00", "../../x", "\\",
+]) | st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12)
+LONE_SURROGATES = st.sampled_from(["\ud800", "x\udfff", "\udc80y", "\udbff\udbff"]) \
+    | st.tuples(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), st.text(max_size=4)).map("".join)
+# in a path segment, text that would end the segment or the path (a / ? # or a dot segment) makes
+# another route, not a hostile value
+PATH_TEXT = ODD_TEXT.filter(lambda t: not set(t) & set("/?#\\") and t.strip(".") != "")
+HOSTILE = {"path": HUGE_NUMBERS | PATH_TEXT, "query": HUGE_NUMBERS | ODD_TEXT,
+           "form": HUGE_NUMBERS | ODD_TEXT, "json": st.one_of(LONE_SURROGATES, HUGE_NUMBERS | ODD_TEXT)}
+
+
+def hostile_case(case, data) -> None:
+    """Replace one value of ``case`` (a path parameter, a query parameter or a top-level body
+    field, drawn by ``data``) with a hostile one; a case with a body gets it there half the time
+    (what a write stores is where a bad value does harm)."""
+    spots = [("path", k) for k in (case.path_parameters or {})] + [("query", k) for k in (case.query or {})]
+    if isinstance(case.body, dict) and case.body:
+        if case.media_type == "application/x-www-form-urlencoded" and data.draw(st.booleans(), label="as JSON?"):
+            case.media_type = "application/json"  # every form body is documented as JSON too
+        kind = "json" if (case.media_type or "").endswith("json") else "form"
+        body = [(kind, k) for k in case.body]
+        spots = body if not spots or data.draw(st.booleans(), label="in the body?") else spots
+    if not spots:
+        return
+    where, key = data.draw(st.sampled_from(spots), label="where")
+    value = data.draw(HOSTILE[where], label="hostile value")
+    strings = [k for k, v in case.body.items() if isinstance(v, str)] if isinstance(case.body, dict) else []
+    if where == "json" and strings and data.draw(st.booleans(), label="several strings?"):
+        # a lone surrogate after some strings of the body: one of them is likely one the route stores
+        tail = data.draw(LONE_SURROGATES, label="surrogate")
+        chosen = data.draw(st.lists(st.sampled_from(strings), min_size=1, unique=True), label="strings")
+        case.body = {k: v + tail if k in chosen else v for k, v in case.body.items()}
+    if where == "path":
+        case.path_parameters = {**case.path_parameters, key: value}
+    elif where == "query":
+        case.query = {**case.query, key: value}
+    else:
+        case.body = {**case.body, key: value}
+
+
 MAX_FINDINGS_PER_OPERATION = 3
 
 
@@ -147,14 +205,20 @@ def _finding(case, exc: BaseException, headers: dict[str, str]) -> str:
     return f"{case.operation.label}:\n    " + "\n    ".join(text.splitlines()[:40])
 
 
-def fuzz_operation(op, mode: GenerationMode, examples: int, call) -> None:
-    """``examples`` cases of ``op`` in ``mode``, each handed to ``call(case)``."""
+def fuzz_operation(op, mode: GenerationMode, examples: int, call, hostile=None) -> None:
+    """``examples`` cases of ``op`` in ``mode``, each handed to ``call(case)``; with ``hostile``
+    (a call too), one in :data:`HOSTILE_EVERY` (:data:`HOSTILE_EVERY_WRITE` for a write) is then
+    sent again with one value replaced by a hostile one (:func:`hostile_case`)."""
+    every = HOSTILE_EVERY if op.method.upper() == "GET" else HOSTILE_EVERY_WRITE
     @seed(SEED)
     @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
               suppress_health_check=list(HealthCheck), phases=[Phase.generate])
-    @given(case=op.as_strategy(generation_mode=mode))
-    def one(case):
+    @given(case=op.as_strategy(generation_mode=mode), data=st.data())
+    def one(case, data):
         call(case)
+        if hostile is not None and data.draw(st.integers(0, every - 1), label="hostile?") == 0:
+            hostile_case(case, data)
+            hostile(case)
 
     try:
         one()
@@ -162,9 +226,10 @@ def fuzz_operation(op, mode: GenerationMode, examples: int, call) -> None:
         pass
 
 
-def run_pass(server: CanvasServer, token: str, examples: int) -> tuple[list[str], dict[str, Counter]]:
-    """Every operation, ``examples`` cases per generation mode; returns the findings and the
-    statuses seen per operation."""
+def run_pass(server: CanvasServer, token: str, examples: int,
+             hostile: bool = False) -> tuple[list[str], dict[str, Counter]]:
+    """Every operation, ``examples`` cases per generation mode (each with a hostile value when
+    ``hostile``); returns the findings and the statuses seen per operation."""
     schema = schemathesis.openapi.from_dict(fuzz_document(server, masquerade=token == "admin-token"))
     session = requests.Session()
     headers = {"Authorization": f"Bearer {token}"}
@@ -172,14 +237,20 @@ def run_pass(server: CanvasServer, token: str, examples: int) -> tuple[list[str]
     findings: list[str] = []
     statuses: dict[str, Counter] = defaultdict(Counter)
 
-    def check(case, mode: GenerationMode, found: list[str]) -> None:
+    def check(case, mode: GenerationMode, found: list[str], label: str | None = None) -> None:
         try:
-            response = case.call(base_url=server.url, session=session, headers=headers)
+            if label == "hostile":
+                # requests writes a JSON body with ensure_ascii (a lone surrogate as \\udXXX), where
+                # schemathesis' own call would fail to encode it
+                kwargs = case.as_transport_kwargs(base_url=server.url, headers=headers)
+                response = session.request(**kwargs, allow_redirects=False)
+            else:
+                response = case.call(base_url=server.url, session=session, headers=headers)
             statuses[case.operation.label][response.status_code] += 1
             case.validate_response(response, checks=CHECKS, headers=headers, transport_kwargs=transport)
         except (Exception, FailureGroup) as exc:  # noqa: BLE001 - collect, do not shrink
             if len(found) < MAX_FINDINGS_PER_OPERATION:
-                found.append(f"[{mode.value}] " + _finding(case, exc, headers))
+                found.append(f"[{label or mode.value}] " + _finding(case, exc, headers))
 
     # reads first, deletions last: a pass that deletes the world early reaches little else
     order = {"GET": 0, "POST": 1, "PUT": 2, "DELETE": 3}
@@ -190,7 +261,8 @@ def run_pass(server: CanvasServer, token: str, examples: int) -> tuple[list[str]
             continue
         found: list[str] = []
         for mode in MODES:
-            fuzz_operation(op, mode, examples, functools.partial(check, mode=mode, found=found))
+            fuzz_operation(op, mode, examples, functools.partial(check, mode=mode, found=found),
+                           functools.partial(check, mode=mode, found=found, label="hostile") if hostile else None)
         findings.extend(found)
     session.close()
     return findings, statuses
@@ -199,11 +271,13 @@ def run_pass(server: CanvasServer, token: str, examples: int) -> tuple[list[str]
 @pytest.mark.parametrize("token,examples", PASSES, ids=[t for t, _ in PASSES])
 def test_fuzz_every_operation(server, token, examples):
     started = time.monotonic()
-    findings, statuses = run_pass(server, token, examples)
+    hostile = token == "teacher-token"
+    findings, statuses = run_pass(server, token, examples, hostile)
     problems = format_problems(server.problems)
     server.problems.clear()
     total = sum(statuses.values(), Counter())
-    print(f"\nfuzz {token}: {sum(total.values())} requests in {time.monotonic() - started:.1f}s, "
+    what = f"{token} (with hostile values)" if hostile else token
+    print(f"\nfuzz {what}: {sum(total.values())} requests in {time.monotonic() - started:.1f}s, "
           f"statuses {dict(sorted(total.items()))}, {len(findings)} finding(s)")
     if os.environ.get("MOCKCANVAS_FUZZ_VERBOSE"):
         for label, seen in sorted(statuses.items()):

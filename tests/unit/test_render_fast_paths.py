@@ -27,7 +27,8 @@ def ref_iso(dt):
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    dt = dt.astimezone(timezone.utc)
+    return f"{dt.year:04d}" + dt.strftime("-%m-%dT%H:%M:%SZ")  # four-digit years, as Ruby's iso8601
 
 
 def ref_iso_local(dt, time_zone):
@@ -37,7 +38,7 @@ def ref_iso_local(dt, time_zone):
         dt = dt.replace(tzinfo=timezone.utc)
     local = dt.astimezone(common._zone(time_zone or "Etc/UTC")).replace(microsecond=0)
     if local.utcoffset() == timedelta(0):
-        return local.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f"{local.year:04d}" + local.strftime("-%m-%dT%H:%M:%SZ")
     return local.isoformat()
 
 
