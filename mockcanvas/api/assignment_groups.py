@@ -40,6 +40,7 @@ from typing import Any
 from aiohttp import web
 
 from ..coerce import ruby_to_i, to_bool
+from ..errors import BadRequest
 from ..openapi_docs import BOOLISH, P, RouteDoc, array_of
 from ..openapi_schemas import ID, INT, NUM, STR, Schema, arr, enum, nullable, obj, ref
 from ..responses import STRING_IDS, params_of, render
@@ -153,6 +154,10 @@ async def destroy(request: web.Request) -> web.Response:
     move_to = params_of(request).get("move_assignments_to")
     if move_to is False:  # Ruby-falsy: not sent
         move_to = None
+    if isinstance(move_to, (list, dict)):
+        # Canvas answers a 500 (``find`` of an array); deleting the assignments as if it had not
+        # been sent would destroy what the caller meant to keep: refuse, change nothing
+        raise BadRequest({"errors": [{"message": "move_assignments_to must be a single assignment group id"}]})
     store_of(request).assignment_groups.delete(current_user(request), group, move_to)
     return _plain(request, group)
 

@@ -33,7 +33,13 @@ Read from canvas-lms beyond canvas-facts-assignments.md section 8 (modern copies
   manage-assignments right see every active assignment; others the published ones visible to them
   (the assignments area's ``store.assignments.visible_to``).
 * ``get_assignment_group_data`` (lib/canvas/live_events.rb): local ids, stringified
-  (``post_event_stringified``), ``rules`` the raw text (null until rules were set).
+  (``post_event_stringified``), ``rules`` the raw text (null until rules were set). The
+  data-services examples (doc/api/data_services/json/canvas/event-types/assignment_group_created.json,
+  _updated.json) show ``"group_weight": 0`` and ``"integration_data": null``; the code sends the
+  attributes as they are: ``group_weight`` is a float column (db/migrate, ``t.float :group_weight``;
+  ``generate_default_values`` makes a missing weight 0, cast to ``0.0``), so ``0.0``; and
+  ``integration_data`` is ``serialize :integration_data, type: Hash`` (app/models/assignment_group.rb),
+  which reads a NULL column as ``{}``, so ``{}`` until data is set. The mock follows the code.
 
 Limitations: no grading periods (``grading_period_id`` and ``scope_assignments_to_student`` filter
 nothing, ``any_assignment_in_closed_grading_period`` is false), no assignment-freezer plugin (the
@@ -41,8 +47,7 @@ nothing, ``any_assignment_in_closed_grading_period`` is false), no assignment-fr
 keeps the request harmless: a ``rules`` array is read as no rules, drop values that are hashes or
 arrays and non-scalar ``never_drop`` entries are skipped, a scalar or array ``integration_data`` is
 ignored, a ``position`` outside a 4-byte integer is a 400 ``An error occurred.`` An array or hash
-``move_assignments_to`` is dropped like any documented scalar parameter, so the group's assignments
-are deleted as if it had not been sent (Canvas: a 500). A blank
+``move_assignments_to`` is a 400 with nothing deleted (Canvas: a 500). A blank
 ``position`` leaves the position as it is (Canvas: null, or the end of the list on create).
 """
 

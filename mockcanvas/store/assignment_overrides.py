@@ -29,7 +29,10 @@ Read from canvas-lms beyond canvas-facts-assignments sections 6-7:
 
 Live events (``get_assignment_override_data``, lib/canvas/live_events.rb): local ids, posted
 through ``post_event_stringified``, so the ids are strings here (``EVENT_STRING_IDS``; the docs'
-example shows numbers).
+example, doc/api/data_services/json/canvas/event-types/assignment_override_created.json, shows
+numbers). ``all_day_date`` is a ``date`` column (db/migrate, ``t.date :all_day_date``), sent as
+``"2019-08-10"`` where the example shows a timestamp; the set's id is ``course_section_id`` or
+``group_id`` by type, neither for ADHOC (the example shows a section override).
 
 Limitations: no override versions, module overrides, ``Noop`` (mastery paths) sets, differentiation
 tags (non-collaborative groups are refused as ``group_id is not valid``) or section-limited teachers
@@ -332,7 +335,8 @@ def _entries(value: Any) -> list[Any] | None:
         return value
     if isinstance(value, dict):
         keys = list(value)
-        if not all(isinstance(k, str) and k.isdigit() for k in keys):
+        # a Rails-style index hash ({"0": ..., "1": ...}); ASCII digits of bounded length only
+        if not all(isinstance(k, str) and k.isascii() and k.isdigit() and len(k) < 10 for k in keys):
             return None
         order = sorted(keys, key=int)
         if [int(k) for k in order] != list(range(len(order))):

@@ -20,8 +20,17 @@ What was read in canvas-lms beyond canvas-facts-assignments (modern copies):
   assignments get the group by ``update_all`` and the target group is renumbered 1..n (its own first,
   then the moved ones, each in position order): no live event (canvas-facts-assignments 9).
 * ``Canvas::LiveEvents.get_assignment_data`` (modern): the body below, keys in that order, global ids
-  as strings, ``description``/``title`` cut to 8192 characters (``LiveEvents.truncate``, INFERRED
-  limit), ``domain`` the request's host; no ``associated_integration_id`` (no plagiarism tools).
+  as strings, ``description``/``title`` through ``LiveEvents.truncate`` (gems/live_events/lib/
+  live_events.rb: ``String#truncate(8192, separator: " ")``, a cut at a space and "..."), ``domain``
+  the request's host; no ``associated_integration_id`` (no plagiarism tools).
+  Checked against the data-services examples (doc/api/data_services/json/canvas/event-types/
+  assignment_created.json, assignment_updated.json; tests/data/canvas_live_event_examples.json), the
+  source deciding where they differ: the code also sends ``anonymous_grading``,
+  ``lti_assignment_description`` and ``resource_map`` (the examples predate them);
+  ``assignment_id_duplicated_from`` is one key, null here (the assignment_updated page spells it
+  with two underscores), ``domain_duplicated_from`` only on a duplicate (never here);
+  ``points_possible`` is the float column (``100.0`` where the examples write ``100``); the
+  ``workflow_state`` ``created`` of the assignment_created example is no assignment state.
 
 Limitations: no classic quizzes, graded discussions or wiki pages are made for ``online_quiz``,
 ``discussion_topic`` or ``wiki_page`` types (``wiki_page`` is refused: no mastery paths); no
@@ -368,10 +377,15 @@ class AssignmentOps:
                 s._update("assignments", a, **changes)
 
 
-def _truncate(text: str | None) -> str | None:
-    if isinstance(text, str) and len(text) > TRUNCATE:
-        return text[:TRUNCATE - 3] + "..."
-    return text
+def live_truncate(text: str | None) -> str | None:
+    """``LiveEvents.truncate`` (gems/live_events/lib/live_events.rb): Rails' ``String#truncate(8192,
+    separator: " ")``, so a longer text is cut at its last space that starts within the first 8189
+    characters (at 8189 when there is none) and ends with "..." (8192 characters at most)."""
+    if not isinstance(text, str) or len(text) <= TRUNCATE:
+        return text
+    room = TRUNCATE - len("...")
+    stop = text.rfind(" ", 0, room + 1)
+    return text[:stop if stop >= 0 else room] + "..."
 
 
 def assignment_body(store: Store, a: Assignment) -> dict[str, Any]:
@@ -387,9 +401,9 @@ def assignment_body(store: Store, a: Assignment) -> dict[str, Any]:
         "context_type": "Course",
         "context_uuid": course.uuid if course is not None else None,
         "created_on_blueprint_sync": False,
-        "description": _truncate(a.description),
+        "description": live_truncate(a.description),
         "due_at": iso_utc(a.due_at),
-        "lti_assignment_description": _truncate(a.description),
+        "lti_assignment_description": live_truncate(a.description),
         "lti_assignment_id": a.lti_context_id,
         "lti_resource_link_id": None,
         "lti_resource_link_id_duplicated_from": None,
@@ -397,7 +411,7 @@ def assignment_body(store: Store, a: Assignment) -> dict[str, Any]:
         "points_possible": a.points_possible,
         "resource_map": None,
         "submission_types": a.submission_types,
-        "title": _truncate(a.title),
+        "title": live_truncate(a.title),
         "unlock_at": iso_utc(a.unlock_at),
         "updated_at": iso_utc(a.updated_at),
         "workflow_state": a.workflow_state,

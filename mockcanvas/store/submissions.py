@@ -42,7 +42,14 @@ What Canvas does, read from canvas-lms (modern copies) beyond canvas-facts-submi
   ``needs_grading?``: see the functions of the same names below.
 
 Live events (``lib/canvas/live_events_callbacks.rb``, ``Canvas::LiveEvents.get_submission_data`` and
-``grade_changed``): see :func:`submission_events`.
+``grade_changed``): see :func:`submission_events`. Checked against the data-services examples
+(doc/api/data_services/json/canvas/event-types/submission_created.json, submission_updated.json,
+grade_change.json; tests/data/canvas_live_event_examples.json), lib/canvas/live_events.rb (modern)
+deciding where they differ: ``get_submission_data`` also sends ``posted_at`` and ``grade_changed``
+``assignment_name`` (the examples predate them); ``score``, ``old_score``, ``points_possible`` and
+``old_points_possible`` are float columns (``5.0`` where the grade_change example writes ``5``);
+``body`` goes through ``LiveEvents.truncate`` (gems/live_events/lib/live_events.rb: Rails'
+``truncate(8192, separator: " ")``, a cut at a space and "...", not the first 8192 characters).
 
 Limitations: no grading periods (``grading_period_id`` null), no moderated-grading selections and
 no audit events of due-date changes; a deleted enrollment's or a lost visibility's rows are deleted
@@ -63,6 +70,7 @@ from typing import TYPE_CHECKING, Any
 from ..coerce import stringify_ids
 from ..timefmt import as_utc, iso_utc
 from . import assignment_dates
+from .assignments import live_truncate
 from .base import SortedIndex, UniqueIndex
 from .live import fires
 
@@ -277,12 +285,12 @@ def INDEXES() -> dict:
 # -- live events -----------------------------------------------------------------------------------
 def submission_body(store: Store, s: Submission) -> dict[str, Any]:
     """``Canvas::LiveEvents.get_submission_data`` (modern): global ids, then strings; ``body``
-    truncated to 8192 characters; score and grade unfiltered by posting."""
+    through ``LiveEvents.truncate``; score and grade unfiltered by posting."""
     g = store.global_id
     user = store.get("users", s.user_id)
     a = store.get("assignments", s.assignment_id)
     now = store.now()
-    body = s.body[:8192] if isinstance(s.body, str) else s.body
+    body = live_truncate(s.body)
     return stringify_ids({
         "submission_id": g(s.id), "assignment_id": g(s.assignment_id), "user_id": g(s.user_id),
         "submitted_at": iso_utc(s.submitted_at), "lti_user_id": user.lti_context_id if user else None,

@@ -147,6 +147,18 @@ def test_a_bad_override_entry_fails_the_whole_set(api, store):
     assert api.get(path(a, "/overrides")).json() == before
 
 
+@pytest.mark.parametrize("key", ["9" * 5000, "\u00b2", "01x"])
+def test_an_override_hash_with_hostile_keys_changes_nothing(api, store, key):
+    """``assignment_overrides`` as a hash whose key is a huge number, a superscript digit or not a
+    number is no index hash (``deserialize_overrides`` gives nil): the set is replaced by nothing, as
+    an empty list would, and never a 500."""
+    a = create(api, assignment_overrides=[{"course_section_id": 1}])
+    before = api.get(path(a, "/overrides")).json()
+    r = api.put(path(a), json={"assignment": {"assignment_overrides": {key: {"course_section_id": 2}}}})
+    assert r.status == 200, r.text
+    assert before and api.get(path(a, "/overrides")).json() == []
+
+
 def test_a_new_group_category_drops_the_group_overrides(api, store):
     a = create(api, group_category_id=1)
     group = add_override(api, a, group_id=1, due_at="2030-05-03T12:00:00Z")

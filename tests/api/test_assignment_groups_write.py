@@ -441,6 +441,18 @@ def test_delete_moving_to_an_unknown_group_is_404_and_changes_nothing(api, store
     unchanged(store, since)
 
 
+@pytest.mark.parametrize("body", [{"move_assignments_to": [1, 2]}, {"move_assignments_to": {"id": 1}}])
+def test_delete_moving_to_an_array_or_hash_is_400_and_deletes_nothing(api, store, body):
+    g, target = group(store, name="Old"), group(store, name="New")
+    a = assignment(store, g)
+    body["move_assignments_to"] = [target.id] * 2 if isinstance(body["move_assignments_to"], list) else {"id": target.id}
+    since = mark(store)
+    r = api.delete(f"{URL}/{g.id}", json=body)
+    assert r.status == 400 and "move_assignments_to" in r.json()["errors"][0]["message"]
+    unchanged(store, since)
+    assert store.get("assignments", a.id).workflow_state == "published"
+
+
 def test_delete_moving_to_a_deleted_or_foreign_group_is_404(api, store):
     g = group(store)
     assignment(store, g)
