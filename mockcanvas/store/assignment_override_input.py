@@ -45,6 +45,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .. import errors as E
 from ..coerce import DIGITS, ruby_to_s
 from ..time_zones import zone_name
+from .courses import rails_bool
 
 if TYPE_CHECKING:
     from . import Store
@@ -130,17 +131,6 @@ def blank(value: Any) -> bool:
     if isinstance(value, (list, dict)):
         return not value
     return False
-
-
-def rails_boolean(value: Any) -> bool | None:
-    """ActiveModel::Type::Boolean: blank is nil; "0", "f", "false", "off" (any case) false."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return value != 0
-    return str(value).strip().lower() not in {"0", "f", "false", "off"}
 
 
 # -- time ------------------------------------------------------------------------------------
@@ -301,7 +291,7 @@ def interpret(store: Store, a: Assignment, data: Any, set_type: str | None, user
     if set_type == "ADHOC" and "title" in data:
         out["title"] = data["title"]
     if "unassign_item" in data and data["unassign_item"] not in (None, False):
-        out["unassign_item"] = rails_boolean(data["unassign_item"])
+        out["unassign_item"] = rails_bool(data["unassign_item"])
     now = store.now()
     for field in ("due_at", "unlock_at", "lock_at"):
         if field not in data:
