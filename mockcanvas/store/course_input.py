@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .. import errors as E
 from ..coerce import optional_int, ruby_to_i, to_bool
 from . import records as r
+from .assignment_casts import value_to_boolean
 from .courses import (BOOLEAN_SETTINGS, COURSE_FORMATS, DEFAULT_VIEWS, LICENSES, MAX_STRING, VALUE_SETTINGS,
                       course_code_for, normalize_hexcode, parse_time, rails_bool, valid_zone, with_settings)
 
@@ -89,7 +90,8 @@ class CourseInput:
         if "hide_final_grades" in raw:
             out["hide_final_grades"] = bool(to_bool(raw["hide_final_grades"]))
         if raw.get("apply_assignment_group_weights") is not None:
-            out["apply_assignment_group_weights"] = bool(to_bool(raw["apply_assignment_group_weights"]))
+            # CoursesController#update: value_to_boolean (an unknown string is ``to_i != 0``: "2" is true)
+            out["apply_assignment_group_weights"] = value_to_boolean(raw["apply_assignment_group_weights"])
         if "time_zone" in raw:
             zone = valid_zone(raw["time_zone"])
             if zone is not None:

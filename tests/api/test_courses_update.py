@@ -53,6 +53,16 @@ def test_blank_name_becomes_unnamed_and_json_bodies_work(api):
     assert r.json()["name"] == "Unnamed Course" and r.json()["course_code"] == "MOCK101"
 
 
+@pytest.mark.parametrize("value, expected", [("2", True), ("yes", True), ("abc", False), ("0", False),
+                                             ("true", True), ("off", False)])
+def test_apply_assignment_group_weights_is_value_to_boolean(api, store, value, expected):
+    """CoursesController#update reads it with value_to_boolean: an unknown string is ``to_i != 0``."""
+    store._update("courses", store.get("courses", 1), apply_assignment_group_weights=not expected)
+    r = api.put("/api/v1/courses/1", data={"course[apply_assignment_group_weights]": value})
+    assert r.status == 200 and r.json()["apply_assignment_group_weights"] is expected
+    assert store.get("courses", 1).apply_assignment_group_weights is expected
+
+
 def test_a_put_that_changes_nothing_records_nothing(api, store):
     r = api.put("/api/v1/courses/1", data={"course[name]": "Introduction to Mocking"})
     assert r.status == 200 and len(store.live_events) == 0
