@@ -14,6 +14,7 @@ the database column then refuses it). ``json.loads`` gets the same cast (:func:`
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -64,6 +65,25 @@ def to_bool(value: Any, default: bool | None = None) -> bool | None:
         if v in _FALSE:
             return False
     return default
+
+
+def value_to_boolean(value: Any) -> bool:
+    """``Canvas::Plugin.value_to_boolean`` (lib/canvas/plugin.rb): the known words, else Ruby
+    ``to_i != 0`` (a list or hash, which Canvas cannot cast, is false). :func:`to_bool` is the same
+    with a default for unknown strings, where the mock keeps an older reading."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+    if isinstance(value, (list, dict)):
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return not math.isnan(value)
+    return ruby_to_i(value) != 0
 
 
 def ruby_to_i(value: Any) -> int:

@@ -13,27 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..coerce import ruby_to_i, ruby_to_s
 
 ISO8601 = re.compile(r"\A(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?\Z", re.ASCII)
-RUBY_TRUE = frozenset({"yes", "y", "true", "t", "on", "1"})
-RUBY_FALSE = frozenset({"no", "n", "false", "f", "off", "0"})
 _LEADING_FLOAT = re.compile(r"\s*[+-]?(?:\d[\d_]*(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-
-
-def value_to_boolean(value: Any) -> bool:
-    """``Canvas::Plugin.value_to_boolean``: the known words, else Ruby ``to_i != 0`` (a list or
-    hash, which Canvas cannot cast, is false)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        low = value.strip().lower()
-        if low in RUBY_TRUE:
-            return True
-        if low in RUBY_FALSE:
-            return False
-    if isinstance(value, (list, dict)):
-        return False
-    if isinstance(value, float) and not math.isfinite(value):
-        return not math.isnan(value)
-    return ruby_to_i(value) != 0
 
 
 def ruby_to_f(value: Any) -> float:

@@ -33,10 +33,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .. import errors as E
-from ..coerce import ruby_to_i, ruby_to_s
+from ..coerce import ruby_to_i, ruby_to_s, value_to_boolean
 from ..html import sanitize
 from .assignment_casts import (ISO8601, _blank, _scalar, fancy_midnight, int_cast, minute, parse_iso, ruby_to_f,
-                               string_cast, value_to_boolean)
+                               string_cast)
 from .courses import rails_bool
 
 if TYPE_CHECKING:

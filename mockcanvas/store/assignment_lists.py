@@ -31,9 +31,8 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from .. import errors as E
-from ..coerce import as_list
+from ..coerce import as_list, value_to_boolean
 from . import assignment_dates
-from .assignment_casts import value_to_boolean
 from .base import IdView, fold
 from .people import normalize_search_term
 

@@ -51,11 +51,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import errors as E
-from ..coerce import stringify_ids
+from ..coerce import stringify_ids, value_to_boolean
 from ..events import RequestSource, current_source
 from ..timefmt import iso_utc
 from . import assignment_dates
-from .assignment_casts import int_cast, ruby_to_f, value_to_boolean
+from .assignment_casts import int_cast, ruby_to_f
 from .assignment_input import AssignmentInput
 from .base import SortedIndex, UniqueIndex
 from .live import simple_events

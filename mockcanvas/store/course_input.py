@@ -13,9 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import errors as E
-from ..coerce import optional_int, ruby_to_i, to_bool
+from ..coerce import optional_int, ruby_to_i, to_bool, value_to_boolean
 from . import records as r
-from .assignment_casts import value_to_boolean
 from .courses import (BOOLEAN_SETTINGS, COURSE_FORMATS, DEFAULT_VIEWS, LICENSES, MAX_STRING, VALUE_SETTINGS,
                       course_code_for, normalize_hexcode, parse_time, rails_bool, valid_zone, with_settings)
 

@@ -42,7 +42,8 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from ..store import assignment_dates
-from ..store.assignment_casts import value_to_boolean, zone_info
+from ..coerce import value_to_boolean
+from ..store.assignment_casts import zone_info
 from ..store.assignment_lists import expects_submission
 from ..store.assignments import Assignment
 from ..store.policy import MANAGE_ASSIGNMENTS
