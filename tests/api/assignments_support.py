@@ -107,3 +107,22 @@ def mark(store):
 def unchanged(store, since) -> None:
     assert store.version == since[0], "the request wrote to the store"
     assert len(store.live_events.all()) == since[1]
+
+
+def arrange_group(store, course_id: int = 1, **kw):
+    """An assignment group inserted directly (no request, no event), at the end of its course."""
+    kw.setdefault("name", "Homework")
+    if "position" not in kw:
+        kw["position"] = 1 + len(store.idx["assignment_groups"]["by_course"].keys(course_id))
+    g = store.insert("assignment_groups", course_id=course_id, **kw)
+    store.live_events.clear()
+    return g
+
+
+def arrange_assignment(store, g, title: str = "A", **kw):
+    """A published assignment inserted directly at the end of group ``g`` (no request, no event)."""
+    kw.setdefault("workflow_state", "published")
+    kw.setdefault("position", 1 + len(store.idx["assignments"]["by_group"].keys(g.id)))
+    a = store.insert("assignments", course_id=g.course_id, assignment_group_id=g.id, title=title, **kw)
+    store.live_events.clear()
+    return a

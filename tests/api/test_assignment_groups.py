@@ -10,6 +10,8 @@ teacher (2), ta (3), student (6), student2 (7), admin (1), outsider (20); design
 from __future__ import annotations
 
 import pytest
+from assignments_support import arrange_assignment as assignment
+from assignments_support import arrange_group as group
 from canvas_bodies import NOT_FOUND, UNAUTHENTICATED, UNAUTHORIZED, ids
 
 KEYS = ["id", "name", "position", "group_weight", "sis_source_id", "integration_data", "rules"]
@@ -21,23 +23,6 @@ URL = "/api/v1/courses/1/assignment_groups"
 def tokens(store):
     store.add_token("designer-token", 4)
     store.add_token("observer-token", 5)
-
-
-def group(store, course_id=1, **kw):
-    kw.setdefault("name", "Homework")
-    if "position" not in kw:
-        kw["position"] = 1 + len(store.idx["assignment_groups"]["by_course"].keys(course_id))
-    g = store.insert("assignment_groups", course_id=course_id, **kw)
-    store.live_events.clear()
-    return g
-
-
-def assignment(store, g, title="A", **kw):
-    kw.setdefault("workflow_state", "published")
-    kw.setdefault("position", 1 + len(store.idx["assignments"]["by_group"].keys(g.id)))
-    a = store.insert("assignments", course_id=g.course_id, assignment_group_id=g.id, title=title, **kw)
-    store.live_events.clear()
-    return a
 
 
 def assignment_ids(body):

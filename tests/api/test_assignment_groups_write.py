@@ -6,6 +6,9 @@
 from __future__ import annotations
 
 import pytest
+from assignments_support import arrange_assignment as assignment
+from assignments_support import arrange_group as group
+from assignments_support import invalid, mark, unchanged
 from canvas_bodies import NOT_FOUND, UNAUTHENTICATED, UNAUTHORIZED, ids
 
 URL = "/api/v1/courses/1/assignment_groups"
@@ -16,40 +19,10 @@ EVENT_KEYS = ["assignment_group_id", "context_id", "context_type", "name", "posi
 GENERIC_400 = {"errors": [{"message": "An error occurred.", "error_code": "bad_request"}]}
 
 
-def invalid(attribute, message, type_=None):
-    return {"errors": {attribute: [{"attribute": attribute, "type": type_ or message, "message": message}]}}
-
-
-def mark(store):
-    return store.version, len(store.live_events.all())
-
-
-def unchanged(store, since):
-    assert store.version == since[0], "the request wrote to the store"
-    assert len(store.live_events.all()) == since[1]
-
-
 @pytest.fixture
 def tokens(store):
     store.add_token("designer-token", 4)
     store.add_token("observer-token", 5)
-
-
-def group(store, course_id=1, **kw):
-    kw.setdefault("name", "Homework")
-    if "position" not in kw:
-        kw["position"] = 1 + len(store.idx["assignment_groups"]["by_course"].keys(course_id))
-    g = store.insert("assignment_groups", course_id=course_id, **kw)
-    store.live_events.clear()
-    return g
-
-
-def assignment(store, g, title="A", **kw):
-    kw.setdefault("workflow_state", "published")
-    kw.setdefault("position", 1 + len(store.idx["assignments"]["by_group"].keys(g.id)))
-    a = store.insert("assignments", course_id=g.course_id, assignment_group_id=g.id, title=title, **kw)
-    store.live_events.clear()
-    return a
 
 
 # -- create ------------------------------------------------------------------------------------
