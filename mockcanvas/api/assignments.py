@@ -42,7 +42,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from ..errors import BadRequest, Unauthorized
+from ..errors import BadRequest
 from ..openapi_docs import BOOLISH, SEARCH_TERM, P, RouteDoc, array_of
 from ..openapi_schemas import (ANY, BOOL, ID, INT, NUM, STR, TIME, Schema, arr, enum, nullable, obj, ref)
 from ..pagination import paginate
@@ -86,21 +86,8 @@ async def user_index(request: web.Request) -> web.Response:
     caller = current_user(request)
     course = store.courses.find(request.match_info["course_id"])
     user = resolve_user(request, request.match_info["user_id"])
-    rights = store.policy.course_rights(caller, course)
-    allowed = (
-        caller.id == user.id
-        or ("view_all_grades" in rights and store.policy.is_student(user, course.id))
-        or user.id in _observed(store, caller, course.id)
-        or store.policy.is_admin_of(caller, user.account_id)
-    )
-    if not allowed:
-        raise Unauthorized()
+    store.assignments.require_user_visibility(caller, user, course)
     return _index(request, user, None, course=course)
-
-
-def _observed(store, caller, course_id: int) -> list[int]:
-    from ..store.assignment_dates import observees
-    return observees(store, course_id, caller.id)
 
 
 def _index(request: web.Request, user, group_ref: str | None, *, course=None) -> web.Response:

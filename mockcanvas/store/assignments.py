@@ -256,6 +256,22 @@ class AssignmentOps:
         if not assignment_dates.visible_to(self.s, a, user):
             raise E.Unauthorized()
 
+    def require_user_visibility(self, caller: r.User | None, user: r.User, course: r.Course) -> None:
+        """``user_index``'s ``require_user_visibility`` (assignments_api_controller.rb): the user
+        themself, an observer of them in the course, a caller with ``view_all_grades`` when the user
+        is a student of the course, or an admin of the user's account; else unauthorized."""
+        if caller is None:
+            raise E.Unauthorized()
+        rights = self.s.policy.course_rights(caller, course)
+        allowed = (
+            caller.id == user.id
+            or ("view_all_grades" in rights and self.s.policy.is_student(user, course.id))
+            or user.id in assignment_dates.observees(self.s, course.id, caller.id)
+            or self.s.policy.is_admin_of(caller, user.account_id)
+        )
+        if not allowed:
+            raise E.Unauthorized()
+
     # -- writes ----------------------------------------------------------------------------
     def create(self, course: r.Course, user: r.User | None, fields: Any) -> Assignment:
         """``POST /courses/:id/assignments``: ``fields`` are the ``assignment[...]`` parameters.
