@@ -355,9 +355,7 @@ class AssignmentOps:
         return changing and self.graded_submissions_exist(a)
 
     def graded_submissions_exist(self, a: Assignment) -> bool:
-        from .submissions import graded
-        return a.submission_types not in ("not_graded", "wiki_page") and any(
-            graded(sub) for sub in self.s.submissions.of_assignment(a.id))
+        return a.submission_types not in ("not_graded", "wiki_page") and self.s.submissions.graded_exist(a.id)
 
     def _replace_overrides(self, a: Assignment, overrides: list[dict[str, Any]], actor: r.User | None) -> None:
         """``assignment[assignment_overrides]``: the overrides area replaces the set (its errors

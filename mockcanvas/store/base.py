@@ -93,6 +93,38 @@ class IdView(Sequence):
         return self._keys[i][-1]
 
 
+class SetIndex:
+    """bucket -> set of row ids, for the rows ``key`` puts in a bucket (None: in none). Membership
+    and counts without a scan: e.g. the submitted rows of an assignment, the rows needing grading
+    (store/submissions.py)."""
+
+    __slots__ = ("key", "buckets")
+
+    def __init__(self, key) -> None:
+        self.key = key
+        self.buckets: dict[Hashable, set[int]] = {}
+
+    def add(self, rec: Any) -> None:
+        b = self.key(rec)
+        if b is not None:
+            self.buckets.setdefault(b, set()).add(rec.id)
+
+    def remove(self, rec: Any) -> None:
+        b = self.key(rec)
+        if b is not None:
+            found = self.buckets.get(b)
+            if found is not None:
+                found.discard(rec.id)
+                if not found:
+                    del self.buckets[b]
+
+    def ids(self, bucket: Hashable) -> set[int]:
+        return self.buckets.get(bucket, set())
+
+    def clear(self) -> None:
+        self.buckets.clear()
+
+
 class UniqueIndex:
     """key -> row id (for SIS ids, login ids, (group, user) pairs)."""
 

@@ -62,7 +62,7 @@ a resubmission).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -71,7 +71,7 @@ from ..coerce import stringify_ids
 from ..timefmt import as_utc, iso_utc
 from . import assignment_dates
 from .assignments import live_truncate
-from .base import SortedIndex, UniqueIndex
+from .base import SetIndex, SortedIndex, UniqueIndex
 from .live import fires
 
 if TYPE_CHECKING:
@@ -225,37 +225,6 @@ def anonymous_id(store: Store, assignment_id: int, user_id: int) -> str:
 
 
 # -- indexes ---------------------------------------------------------------------------------------
-class SetIndex:
-    """bucket -> set of row ids, for the rows ``key`` puts in a bucket (None: in none). Membership
-    and counts without a scan: the submitted rows of an assignment, the rows needing grading."""
-
-    __slots__ = ("key", "buckets")
-
-    def __init__(self, key) -> None:
-        self.key = key
-        self.buckets: dict[Hashable, set[int]] = {}
-
-    def add(self, rec: Any) -> None:
-        b = self.key(rec)
-        if b is not None:
-            self.buckets.setdefault(b, set()).add(rec.id)
-
-    def remove(self, rec: Any) -> None:
-        b = self.key(rec)
-        if b is not None:
-            found = self.buckets.get(b)
-            if found is not None:
-                found.discard(rec.id)
-                if not found:
-                    del self.buckets[b]
-
-    def ids(self, bucket: Hashable) -> set[int]:
-        return self.buckets.get(bucket, set())
-
-    def clear(self) -> None:
-        self.buckets.clear()
-
-
 def _assignment_live(a: Any) -> bool:
     return a.workflow_state != "deleted"
 
@@ -271,6 +240,7 @@ def INDEXES() -> dict:
             "by_user": SortedIndex(lambda s: s.user_id if _live(s) else None, lambda s: (s.id,)),
             "with_submission": SetIndex(lambda s: s.assignment_id if _live(s) and has_submission(s) else None),
             "needs_grading": SetIndex(lambda s: s.assignment_id if _live(s) and needs_grading(s) else None),
+            "graded": SetIndex(lambda s: s.assignment_id if _live(s) and graded(s) else None),
         },
         # the group APIs walk a group set's active assignments (this area's index on the
         # assignments table; a course's active ones are the assignments area's ``by_course``)
@@ -388,6 +358,10 @@ class SubmissionOps:
     def has_submitted_submissions(self, assignment_id: int) -> bool:
         """The assignment JSON's ``has_submitted_submissions`` (``submitted_count > 0``)."""
         return self.has_student_submissions(assignment_id)
+
+    def graded_exist(self, assignment_id: int) -> bool:
+        """Some row of the assignment is graded (``Submission#graded?``), without a scan."""
+        return bool(self.s.idx["submissions"]["graded"].ids(assignment_id))
 
     def of_assignment(self, assignment_id: int) -> list[Submission]:
         """The assignment's rows (not deleted), by student id."""

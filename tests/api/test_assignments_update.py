@@ -183,7 +183,12 @@ def test_designers_may_not_change_points_once_graded(api, store, course, tokens)
     assert put(api, a, token=tokens["designer"], grading_type="percent").json() == UNAUTHORIZED
     assert put(api, a, token=tokens["designer"], name="fine").status == 200
     assert put(api, a, token=tokens["designer"], points_possible="10").status == 200  # no change
-    assert put(api, a, points_possible="20").json()["points_possible"] == 20.0  # teachers grade
+    body = put(api, a, points_possible="20").json()
+    assert body["points_possible"] == 20.0  # teachers grade
+    assert body["graded_submissions_exist"] is True
+    fresh = make(store, points_possible="10", submission_types="online_text_entry")
+    submit(store, fresh)  # submitted, not graded
+    assert put(api, fresh, name="n").json()["graded_submissions_exist"] is False
 
 
 def test_update_404s_and_missing_parameter(api, store, course):
