@@ -133,3 +133,15 @@ class ServerApi(Api):
 
     def close(self) -> None:
         self.session.close()
+
+
+def client_of(kind: str, store, settings, cleanup) -> Api:
+    """A client of ``store``: ``"app"`` in-process, ``"server"`` over a threaded server started with
+    ``settings``; ``cleanup(fn)`` registers what to run afterwards (the server's stop)."""
+    if kind == "app":
+        return AppApi(store)
+    from mockcanvas.server import CanvasServer
+
+    server = CanvasServer(store, settings=settings).start()
+    cleanup(server.stop)
+    return ServerApi(server)

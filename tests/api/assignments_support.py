@@ -126,3 +126,13 @@ def arrange_assignment(store, g, title: str = "A", **kw):
     a = store.insert("assignments", course_id=g.course_id, assignment_group_id=g.id, title=title, **kw)
     store.live_events.clear()
     return a
+
+
+def arrange_in_default_group(store, course_id: int = 1, **kw):
+    """A published assignment inserted directly into the course's first group (made when none),
+    with no event left recorded."""
+    kw.setdefault("workflow_state", "published")
+    group = store.assignment_groups.require_default(course_id)
+    a = store.insert("assignments", course_id=course_id, assignment_group_id=group.id, **kw)
+    store.live_events.clear()
+    return a

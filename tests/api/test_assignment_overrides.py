@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
+from assignments_support import arrange_in_default_group as assignment
 from canvas_bodies import NOT_FOUND, UNAUTHENTICATED, UNAUTHORIZED, ids
 
 
@@ -22,12 +23,6 @@ def T(day: int, hour: int = 12) -> datetime:
 def tokens(api, store):  # after api: the server fixture rolls the store back first
     store.add_token("designer-token", 4)
     store.add_token("observer-token", 5)
-
-
-def assignment(store, course_id=1, **kw):
-    kw.setdefault("workflow_state", "published")
-    group = store.assignment_groups.require_default(course_id)
-    return store.insert("assignments", course_id=course_id, assignment_group_id=group.id, **kw)
 
 
 def override(store, a, set_type, set_id=None, students=(), title="x", **fields):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from assignments_support import arrange_in_default_group as assignment
 from canvas_bodies import NOT_FOUND, UNAUTHENTICATED, UNAUTHORIZED
 
 EVENT_KEYS = ["assignment_override_id", "assignment_id", "due_at", "all_day", "all_day_date", "unlock_at",
@@ -21,14 +22,6 @@ EVENT_KEYS = ["assignment_override_id", "assignment_id", "due_at", "all_day", "a
 def tokens(api, store):  # after api: the server fixture rolls the store back first
     store.add_token("designer-token", 4)
     store.add_token("observer-token", 5)
-
-
-def assignment(store, course_id=1, **kw):
-    kw.setdefault("workflow_state", "published")
-    group = store.assignment_groups.require_default(course_id)
-    a = store.insert("assignments", course_id=course_id, assignment_group_id=group.id, **kw)
-    store.live_events.clear()
-    return a
 
 
 def base(a):

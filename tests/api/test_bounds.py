@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from mockcanvas.seed import WorldError, load_world
-from mockcanvas.server import CanvasServer, format_problems
+from mockcanvas.server import format_problems
 from mockcanvas.settings import Settings
 
-from api_clients import AppApi, ServerApi
+from api_clients import client_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_groups_files import upload_file  # noqa: E402
@@ -36,12 +36,7 @@ def fresh(request):
 
     def make(settings: Settings):
         store = load_world(settings=settings)
-        if request.param == "app":
-            client = AppApi(store)
-        else:
-            server = CanvasServer(store, settings=settings).start()
-            made.append(server.stop)
-            client = ServerApi(server)
+        client = client_of(request.param, store, settings, made.append)
         made.append(client.close)
         return client, store
 

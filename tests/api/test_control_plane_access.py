@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 
 from mockcanvas.seed import load_world
-from mockcanvas.server import CanvasServer
 from mockcanvas.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugin"))
 from cli_helpers import ROOT, TIMEOUT, env  # noqa: E402
 
-from api_clients import AppApi, ServerApi  # noqa: E402
+from api_clients import client_of  # noqa: E402
 
 TOKEN = "c0ntrol-s3cret"
 
@@ -65,12 +64,7 @@ def guarded(request):
     """An API client of a fresh default world whose control plane needs TOKEN."""
     settings = Settings(control_token=TOKEN)
     store = load_world(settings=settings)
-    if request.param == "app":
-        client = AppApi(store)
-    else:
-        server = CanvasServer(store, settings=settings).start()
-        request.addfinalizer(server.stop)
-        client = ServerApi(server)
+    client = client_of(request.param, store, settings, request.addfinalizer)
     yield client
     client.close()
 
