@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..coerce import ruby_to_i, ruby_to_s
+from ..time_zones import zone_name
 
 ISO8601 = re.compile(r"\A(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?\Z", re.ASCII)
 _LEADING_FLOAT = re.compile(r"\s*[+-]?(?:\d[\d_]*(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
@@ -61,6 +62,18 @@ def _blank(value: Any) -> bool:
 
 def _scalar(value: Any) -> bool:
     return not isinstance(value, (list, dict))
+
+
+def request_zone(store: Any, user: Any, course: Any = None) -> str:
+    """``Time.zone`` of a request: the user's zone, else the default of their root account (of the
+    course's when there is no user), else UTC (ApplicationController#set_time_zone)."""
+    if user is not None:
+        own = zone_name(user.time_zone)
+        if own:
+            return own
+    account_id = user.account_id if user is not None else course.root_account_id if course is not None else None
+    root = store.get("accounts", account_id) if account_id is not None else None
+    return store.accounts.time_zone(root) if root is not None else "Etc/UTC"
 
 
 def zone_info(name: str | None):

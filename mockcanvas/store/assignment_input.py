@@ -36,7 +36,7 @@ from .. import errors as E
 from ..coerce import ruby_to_i, ruby_to_s, value_to_boolean
 from ..html import sanitize
 from .assignment_casts import (ISO8601, _blank, _scalar, fancy_midnight, int_cast, minute, parse_iso, ruby_to_f,
-                               string_cast)
+                               request_zone, string_cast)
 from .courses import rails_bool
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ class AssignmentInput:
         self.raw = dict(raw)
         self.a = assignment
         self.new = assignment is None
-        self.zone = request_zone(store, course, actor)
+        self.zone = request_zone(store, actor, course)
         self.errors = E.Invalid()
         self.out: dict[str, Any] = {}
         self.overrides: list[dict[str, Any]] | None = None  # assignment[assignment_overrides]: the new set
@@ -495,10 +495,3 @@ def _extensions(value: Any) -> tuple:
         out.append(item.lower())
     return tuple(out)
 
-
-def request_zone(store: Store, course: r.Course, actor: r.User | None) -> str:
-    """``Time.zone`` of the request: the user's zone, else the root account's default."""
-    if actor is not None and actor.time_zone:
-        return actor.time_zone
-    root = store.get("accounts", course.root_account_id)
-    return (root.default_time_zone if root is not None else None) or "Etc/UTC"

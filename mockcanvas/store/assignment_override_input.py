@@ -40,11 +40,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import errors as E
 from ..coerce import DIGITS, ruby_to_s
-from ..time_zones import zone_name
+from .assignment_casts import zone_info
 from .courses import rails_bool
 
 if TYPE_CHECKING:
@@ -134,25 +133,6 @@ def blank(value: Any) -> bool:
 
 
 # -- time ------------------------------------------------------------------------------------
-def zone_info(name: str | None) -> ZoneInfo | timezone:
-    try:
-        return ZoneInfo(name or "Etc/UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
-
-
-def request_zone(store: Store, user: r.User | None) -> str:
-    """``Time.zone`` of a request: the user's zone, else their root account's default."""
-    if user is not None:
-        own = zone_name(user.time_zone)
-        if own:
-            return own
-        root = store.get("accounts", user.account_id)
-        if root is not None:
-            return store.accounts.time_zone(root)
-    return "Etc/UTC"
-
-
 def parse_zone_time(text: str, zone: str, now: datetime) -> datetime | None:
     """``Time.zone.parse(text)`` (see the module's Limitations), as an aware UTC datetime; None when
     it does not parse or names an impossible time (Ruby raises ArgumentError)."""
@@ -223,17 +203,6 @@ def _offset(zone: str) -> timezone:
     if hours > 23 or minutes > 59:
         raise ValueError("utc_offset out of range")
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
-
-
-def fancy_midnight(value: datetime | None, zone: str) -> datetime | None:
-    """CanvasTime.fancy_midnight: exactly 00:00:00 in ``zone`` becomes 23:59:59 of that day."""
-    if value is None:
-        return None
-    local = value.astimezone(zone_info(zone))
-    if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
-        return value
-    end = datetime.combine(local.date(), time(23, 59, 59), tzinfo=local.tzinfo)
-    return end.astimezone(timezone.utc)
 
 
 def all_day_for(due_at: datetime | None, zone: str, was: tuple[Any, bool, date | None]) -> tuple[bool, date | None]:

@@ -50,7 +50,8 @@ from .. import errors as E
 from ..coerce import ruby_to_i, stringify_ids
 from ..timefmt import iso_utc
 from . import assignment_dates
-from .assignment_override_input import all_day_for, blank, fancy_midnight, interpret, request_zone, ruby_string
+from .assignment_casts import fancy_midnight, request_zone
+from .assignment_override_input import all_day_for, blank, interpret, ruby_string
 from .base import SortedIndex
 from .live import fires
 
